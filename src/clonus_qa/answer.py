@@ -1,0 +1,247 @@
+"""Choose the sentences to quote and build the cited answer.
+
+Nothing here writes prose about clonus: the answer is one to three sentences copied
+from the retrieved passages, each followed by its citation marker. A sentence is
+chosen by how close it is to the question (cosine of stored sentence vectors) and
+how many of the question's own key terms it contains. When the best sentence does
+not contain the question's key terms, the article does not answer the question and
+the status is `not_found` — a close-sounding sentence is not an answer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+
+import numpy as np
+
+from .chunking import Chunk, Span
+from .index import Index
+from .retrieval import Hit, Query
+from .terms import QueryTerms, TermAnalyzer, TermGroup
+
+ANSWER_PREFIX = "According to the article:"
+
+
+class Status(str, Enum):
+    ANSWERED = "answered"
+    NOT_FOUND = "not_found"
+    OUT_OF_SCOPE = "out_of_scope"
+    URGENT = "urgent"
+    INVALID = "invalid"
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A passage an answer relies on. `text` is verbatim; `quote` is the part quoted."""
+
+    n: int
+    doc_id: str
+    section: str
+    text: str
+    quote: str
+    score: float
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: Status
+    question: str
+    answer: str
+    citations: tuple[Citation, ...] = ()
+    disclaimer: str = ""
+    notices: tuple[str, ...] = ()
+    related: tuple[Citation, ...] = ()
+    error: str | None = None
+
+    def to_dict(self) -> dict:
+        data = {
+            "status": self.status.value,
+            "question": self.question,
+            "answer": self.answer,
+            "citations": [asdict(c) for c in self.citations],
+            "disclaimer": self.disclaimer,
+            "notices": list(self.notices),
+            "related": [asdict(c) for c in self.related],
+        }
+        if self.error is not None:
+            data["error"] = self.error
+        return data
+
+
+@dataclass(frozen=True)
+class ComposerSettings:
+    """Weights and limits of sentence selection (chosen on the dev split only)."""
+
+    max_sentences: int = 3
+    max_answer_chars: int = 300
+    cosine_weight: float = 0.45
+    passage_weight: float = 0.25
+    support_weight: float = 0.4
+    # Share of the question's key-term weight the quoted sentences must contain.
+    min_support: float = 0.5
+    # With no key terms to check ("what is clonus?"), the sentence must at least be this close.
+    min_cosine_without_terms: float = 0.35
+    # A second, independent sentence must score at least this share of the best one.
+    second_sentence_ratio: float = 0.85
+
+
+# A sentence that leans on the one before it ("Because, these drugs ...") is quoted with it.
+_LEANS_BACK = re.compile(
+    r"^(because|this is because|that is why|therefore|as a result|which|this damage|these|however|even so|so)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    chunk: Chunk
+    number: int
+    span: Span
+    score: float
+    cosine: float
+    stems: frozenset[str] = field(repr=False)
+
+
+class AnswerComposer:
+    def __init__(self, index: Index, analyzer: TermAnalyzer, settings: ComposerSettings | None = None) -> None:
+        self.index = index
+        self.analyzer = analyzer
+        self.settings = settings or ComposerSettings()
+        self._sentence_stems = {
+            (chunk.chunk_id, number): frozenset(analyzer.stems(chunk.sentence_text(span)))
+            for chunk in index.chunks
+            for number, span in enumerate(chunk.sentences)
+        }
+
+    def run(self, question: str, query: Query, hits: list[Hit], evidence_terms: QueryTerms) -> Answer:
+        """`evidence_terms` are the words of the question itself (not of the conversation)."""
+        groups = evidence_terms.key_groups
+        candidates = self._candidates(query, hits, groups)
+        if not candidates:
+            return Answer(Status.NOT_FOUND, question, "")
+        chosen = self._select(candidates, groups)
+        support = self.support(groups, frozenset().union(*(c.stems for c in chosen)))
+        best_cosine = max(c.cosine for c in chosen)
+        if groups and support < self.settings.min_support:
+            return Answer(Status.NOT_FOUND, question, "", related=self._related(hits, candidates))
+        if not groups and best_cosine < self.settings.min_cosine_without_terms:
+            return Answer(Status.NOT_FOUND, question, "", related=self._related(hits, candidates))
+        return self._answer(question, chosen, candidates)
+
+    def support(self, groups: tuple[TermGroup, ...], stems: frozenset[str]) -> float:
+        """IDF-weighted share of the question's key terms found in `stems` (1.0 when there are none)."""
+        if not groups:
+            return 1.0
+        total = supported = 0.0
+        for group in groups:
+            weight = max(self.analyzer.idf(alternative) for alternative in group.alternatives)
+            total += weight
+            if any(all(stem in stems for stem in alternative) for alternative in group.alternatives):
+                supported += weight
+        return supported / total
+
+    def _candidates(self, query: Query, hits: list[Hit], groups: tuple[TermGroup, ...]) -> list[_Candidate]:
+        settings = self.settings
+        candidates = []
+        for hit in hits:
+            # The passage vector includes its headings, which often say what a sentence is about.
+            passage_cosine = float(np.dot(self.index.chunk_vector(hit.chunk.chunk_id), query.vector))
+            for number, span in enumerate(hit.chunk.sentences):
+                if hit.chunk.sentence_text(span).endswith(":"):
+                    continue  # introduces a list; says nothing by itself
+                cosine = float(np.dot(self.index.sentence_vector(hit.chunk.chunk_id, number), query.vector))
+                stems = self._sentence_stems[(hit.chunk.chunk_id, number)]
+                score = (
+                    settings.cosine_weight * cosine
+                    + settings.passage_weight * passage_cosine
+                    + settings.support_weight * self.support(groups, stems)
+                )
+                candidates.append(_Candidate(hit.chunk, number, span, score, cosine, stems))
+        return sorted(candidates, key=lambda c: -c.score)
+
+    def _neighbour(self, candidates: list[_Candidate], chosen: _Candidate, step: int) -> _Candidate | None:
+        for candidate in candidates:
+            if candidate.chunk.chunk_id == chosen.chunk.chunk_id and candidate.number == chosen.number + step:
+                return candidate
+        return None
+
+    def _same_paragraph(self, first: _Candidate, second: _Candidate) -> bool:
+        between = first.chunk.text[first.span.end - first.chunk.start : second.span.start - first.chunk.start]
+        return "\n" not in between
+
+    def _select(self, candidates: list[_Candidate], groups: tuple[TermGroup, ...]) -> list[_Candidate]:
+        """The best sentence, the sentence it leans on, and a second sentence if it adds evidence."""
+        settings = self.settings
+        best = candidates[0]
+        chosen = [best]
+        text = self.index.chunks[best.chunk.chunk_id].sentence_text(best.span)
+        previous = self._neighbour(candidates, best, -1)
+        if _LEANS_BACK.match(text) and previous and self._same_paragraph(previous, best):
+            chosen.insert(0, previous)
+        following = self._neighbour(candidates, chosen[-1], +1)
+        if following and self._same_paragraph(chosen[-1], following):
+            following_text = following.chunk.sentence_text(following.span)
+            if _LEANS_BACK.match(following_text) and self._length(chosen + [following]) <= settings.max_answer_chars:
+                chosen.append(following)
+        for candidate in candidates[1:]:
+            if len(chosen) >= settings.max_sentences or candidate.score < settings.second_sentence_ratio * best.score:
+                break
+            if candidate in chosen:
+                continue
+            covered = frozenset().union(*(c.stems for c in chosen))
+            adds_evidence = self.support(groups, covered | candidate.stems) > self.support(groups, covered)
+            if adds_evidence and self._length(chosen + [candidate]) <= settings.max_answer_chars:
+                if self._joins(chosen, candidate):
+                    chosen.append(candidate)
+        return chosen
+
+    def _joins(self, chosen: list[_Candidate], candidate: _Candidate) -> bool:
+        """A passage is quoted as one contiguous run, so same-passage sentences must be neighbours."""
+        same = [c for c in chosen if c.chunk.chunk_id == candidate.chunk.chunk_id]
+        if not same:
+            return True
+        numbers = sorted(c.number for c in same)
+        if candidate.number == numbers[-1] + 1:
+            return self._same_paragraph(max(same, key=lambda c: c.number), candidate)
+        if candidate.number == numbers[0] - 1:
+            return self._same_paragraph(candidate, min(same, key=lambda c: c.number))
+        return False
+
+    @staticmethod
+    def _length(chosen: list[_Candidate]) -> int:
+        return sum(c.span.end - c.span.start + 1 for c in chosen)
+
+    def _answer(self, question: str, chosen: list[_Candidate], candidates: list[_Candidate]) -> Answer:
+        by_chunk: dict[int, list[_Candidate]] = {}
+        for candidate in chosen:
+            by_chunk.setdefault(candidate.chunk.chunk_id, []).append(candidate)
+        citations = []
+        parts = [ANSWER_PREFIX]
+        for n, (chunk_id, sentences) in enumerate(by_chunk.items(), start=1):
+            chunk = self.index.chunks[chunk_id]
+            start = min(s.span.start for s in sentences)
+            end = max(s.span.end for s in sentences)
+            quote = chunk.text[start - chunk.start : end - chunk.start]
+            citations.append(
+                Citation(n, chunk.doc_id, chunk.section, chunk.text, quote, self._passage_score(candidates, chunk_id),
+                         chunk.start, chunk.end)
+            )
+            parts.append(f'"{quote}" [{n}]')
+        return Answer(Status.ANSWERED, question, " ".join(parts), citations=tuple(citations))
+
+    @staticmethod
+    def _passage_score(candidates: list[_Candidate], chunk_id: int) -> float:
+        """A passage's relevance: the cosine of its sentence closest to the question."""
+        return round(max(c.cosine for c in candidates if c.chunk.chunk_id == chunk_id), 3)
+
+    def _related(self, hits: list[Hit], candidates: list[_Candidate], count: int = 2) -> tuple[Citation, ...]:
+        """Closest passages, offered as reading when the article does not answer."""
+        return tuple(
+            Citation(n, hit.chunk.doc_id, hit.chunk.section, hit.chunk.text, "",
+                     self._passage_score(candidates, hit.chunk.chunk_id), hit.chunk.start, hit.chunk.end)
+            for n, hit in enumerate(hits[:count], start=1)
+        )

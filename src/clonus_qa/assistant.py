@@ -1,0 +1,114 @@
+"""The one place where the stages are wired: validate, triage, resolve, retrieve, compose."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+
+from .answer import Answer, AnswerComposer, ComposerSettings, Status
+from .conversation import normalize_history, resolve_followup
+from .embedding import Encoder, SentenceTransformerEncoder, configured_model_name, resolve_model_location
+from .errors import InvalidArgumentError
+from .chunking import ChunkerSettings
+from .corpus import load_corpus
+from .index import Index
+from .retrieval import DenseRetriever, FusionMode, Hit, HybridRetriever, LexicalRetriever, Query, RetrieverKind
+from .safety import DISCLAIMER, NOT_FOUND_TEXT, SafetyGate, clean_text, input_problem
+from .terms import TermAnalyzer, model_dictionary_words
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+INDEX_DIR_ENV_VAR = "CLONUS_QA_INDEX_DIR"
+SEARCH_TOP_K = 4
+
+
+def default_index_dir() -> Path:
+    """`CLONUS_QA_INDEX_DIR`, else the project's `index/`."""
+    return Path(os.environ.get(INDEX_DIR_ENV_VAR) or PROJECT_DIR / "index")
+
+
+def default_corpus_dir() -> Path:
+    return PROJECT_DIR / "corpus"
+
+
+def build_index(
+    corpus_dir: str | Path | None = None,
+    index_dir: str | Path | None = None,
+    *,
+    model: str | None = None,
+    chunker: ChunkerSettings | None = None,
+) -> Index:
+    """Chunk and embed the corpus with sentence-transformers and save the index folder."""
+    corpus_dir = Path(corpus_dir) if corpus_dir is not None else default_corpus_dir()
+    index_dir = Path(index_dir) if index_dir is not None else default_index_dir()
+    encoder = SentenceTransformerEncoder(model or configured_model_name())
+    index = Index.build(load_corpus(corpus_dir), encoder, chunker, corpus_dir=corpus_dir)
+    index.save(index_dir)
+    return index
+
+
+class Assistant:
+    """Answers questions about the indexed article. Safe to share between threads."""
+
+    def __init__(self, index: Index, encoder: Encoder, fusion: FusionMode = FusionMode.RECIPROCAL_RANK) -> None:
+        self.index = index
+        self.encoder = encoder
+        passages = [chunk.embedding_text for chunk in index.chunks]
+        self.analyzer = TermAnalyzer(passages, model_dictionary_words(resolve_model_location(index.model_name)))
+        dense = DenseRetriever(index, SEARCH_TOP_K)
+        lexical = LexicalRetriever(index.chunks, self.analyzer, SEARCH_TOP_K)
+        self.retrievers = {
+            RetrieverKind.DENSE: dense,
+            RetrieverKind.BM25: lexical,
+            RetrieverKind.HYBRID: HybridRetriever(dense, lexical, fusion, SEARCH_TOP_K),
+        }
+        self.composer = AnswerComposer(index, self.analyzer, ComposerSettings())
+        self.gate = SafetyGate(encoder)
+
+    @classmethod
+    def load(cls, index_dir: str | Path | None = None, *, model: str | None = None) -> Assistant:
+        """Load the index (checked against the corpus and model) and the encoder.
+
+        Raises a `ClonusQAError` subclass naming the fix when the index is missing,
+        damaged or stale.
+        """
+        explicit = index_dir is not None or os.environ.get(INDEX_DIR_ENV_VAR)
+        index_dir = Path(index_dir) if index_dir is not None else default_index_dir()
+        model_name = model or configured_model_name()
+        corpus_dir = None if explicit else default_corpus_dir()
+        index = Index.load(index_dir, corpus_dir=corpus_dir, model_name=model_name)
+        return cls(index, SentenceTransformerEncoder(model_name))
+
+    def query(self, text: str) -> Query:
+        return Query(text, self.encoder.encode([text])[0], self.analyzer.analyze(text))
+
+    def search(self, question: str, retriever: RetrieverKind = RetrieverKind.HYBRID, top_k: int = 5) -> list[Hit]:
+        """Passages for a question from one retriever (used by the evaluation)."""
+        return self.retrievers[retriever].run(self.query(clean_text(question)), top_k)
+
+    def ask(self, question: str, history: list[dict] | None = None) -> Answer:
+        """Answer one question; `history` is a list of {"role", "content"} messages.
+
+        User text never raises: empty, huge or odd input gets an `invalid` answer.
+        Only a non-string question (a programming error) raises `InvalidArgumentError`.
+        """
+        if not isinstance(question, str):
+            raise InvalidArgumentError(f"question must be a str, not {type(question).__name__}")
+        text = clean_text(question)
+        problem = input_problem(text)
+        if problem:
+            return Answer(Status.INVALID, question, problem, error=problem)
+        turns = normalize_history(history)
+        resolved = resolve_followup(text, turns, self.analyzer)
+        message_query = self.query(text)
+        query = self.query(resolved.search_text) if resolved.is_followup else message_query
+        triage = self.gate.run(text, message_query.vector, query.terms)
+        if triage.urgent:
+            return Answer(Status.URGENT, question, triage.guidance(), disclaimer=DISCLAIMER, notices=triage.notices())
+        if triage.decline:
+            return Answer(Status.OUT_OF_SCOPE, question, triage.decline, disclaimer=DISCLAIMER)
+        hits = self.retrievers[RetrieverKind.HYBRID].run(query)
+        answer = self.composer.run(question, query, hits, message_query.terms)
+        if answer.status is Status.NOT_FOUND:
+            answer = replace(answer, answer=NOT_FOUND_TEXT)
+        return replace(answer, disclaimer=DISCLAIMER, notices=triage.notices())

@@ -1,0 +1,66 @@
+"""Chat history: clean it, keep what a follow-up needs, resolve the follow-up.
+
+"Is it safe to drive on them?" means nothing alone; after "Which drugs are used for
+clonus?" it is a question about those drugs. A follow-up is searched together with
+the user's previous question, while the evidence check still uses only the new words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .safety import MAX_HISTORY_MESSAGES, MAX_QUESTION_CHARS, clean_text
+from .terms import TermAnalyzer
+
+ROLES = ("user", "assistant")
+# Words that point back to something said before.
+_POINTS_BACK = re.compile(
+    r"\b(it|its|it's|they|them|their|this|that|these|those|he|she|him|her|one|ones|there|same)\b"
+    r"|^(and|also|what about|how about|but|so|then|ok|okay)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Message:
+    role: str
+    content: str
+
+
+@dataclass(frozen=True)
+class ResolvedQuestion:
+    """`search_text` is what retrieval sees; `is_followup` says whether history was used."""
+
+    search_text: str
+    is_followup: bool
+
+
+def normalize_history(history: object) -> tuple[Message, ...]:
+    """Keep the last well-formed messages; anything malformed is dropped, never an error.
+
+    History comes from browsers and JSON lines: it may be missing, not a list, hold
+    unknown roles or giant messages. Only the recent turns matter for a follow-up.
+    """
+    if not isinstance(history, (list, tuple)):
+        return ()
+    messages = []
+    for item in history[-MAX_HISTORY_MESSAGES * 4 :]:
+        if not isinstance(item, dict):
+            continue
+        role, content = item.get("role"), item.get("content")
+        if role in ROLES and isinstance(content, str) and content.strip():
+            messages.append(Message(role, clean_text(content)[:MAX_QUESTION_CHARS]))
+    return tuple(messages[-MAX_HISTORY_MESSAGES:])
+
+
+def resolve_followup(question: str, history: tuple[Message, ...], analyzer: TermAnalyzer) -> ResolvedQuestion:
+    """Join the previous user question when this one points back or names no subject of its own."""
+    previous = next((m.content for m in reversed(history) if m.role == "user"), None)
+    if previous is None:
+        return ResolvedQuestion(question, False)
+    terms = analyzer.analyze(question)
+    points_back = bool(_POINTS_BACK.search(question))
+    if points_back or not terms.on_topic:
+        return ResolvedQuestion(f"{previous} {question}", True)
+    return ResolvedQuestion(question, False)

@@ -1,0 +1,162 @@
+"""What the assistant must not answer, and the fixed wording it uses instead.
+
+Every user-facing safety text lives in this module, reviewed as one set:
+the disclaimer, emergency guidance, the crisis line, the medication caution,
+and the decline messages. Detection rules live in `data/` with their sources.
+
+Order of checks (see `SafetyGate.run`): urgent first — an emergency outranks every
+other consideration — then out of scope; medication questions are answered with a
+notice attached.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._data import data_lines
+from .embedding import Encoder
+from .terms import QueryTerms
+
+MAX_QUESTION_CHARS = 1_000
+MAX_HISTORY_MESSAGES = 6
+# Cosine between a message and a red-flag description above which the message is
+# treated as a report of that emergency (chosen on the dev split).
+URGENT_SIMILARITY = 0.62
+
+DISCLAIMER = (
+    "This is general information from one article, not medical advice. "
+    "Talk to a doctor, nurse or pharmacist about your own situation."
+)
+EMERGENCY_GUIDANCE = (
+    "This may be an emergency. Call your local emergency number now (for example 911 in the US, "
+    "112 in Europe, 999 in the UK) or go to the nearest emergency department. Do not wait to see "
+    "whether it passes, and do not drive yourself."
+)
+CRISIS_GUIDANCE = (
+    "If you are thinking about suicide or harming yourself, you are not alone: call or text a crisis "
+    "line now (988 in the US, Samaritans 116 123 in the UK and Ireland) or your local emergency number."
+)
+POISON_GUIDANCE = (
+    "For a possible overdose or poisoning, also call your poison control centre (1-800-222-1222 in the US) "
+    "and keep the medicine packet to show the responders."
+)
+MEDICATION_NOTICE = (
+    "Medication: do not start, stop or change a medicine or its dose without the prescriber or a "
+    "pharmacist. The article gives no doses."
+)
+NOT_FOUND_TEXT = (
+    "The article does not answer this question. A doctor, nurse or pharmacist can help with it."
+)
+OUT_OF_SCOPE_TEXT = (
+    "I can only answer questions about clonus from one health article (\"Clonus, When the Muscle "
+    "Continues to Twitch and Contract\"): what clonus is, its causes, how it is diagnosed and how it "
+    "is treated. Try, for example: \"What causes clonus?\" or \"How is clonus treated?\""
+)
+EMPTY_QUESTION_TEXT = "Please type a question about clonus, for example: \"What causes clonus?\""
+TOO_LONG_TEXT = (
+    f"The question is longer than {MAX_QUESTION_CHARS} characters. Please ask one shorter question."
+)
+NO_WORDS_TEXT = "Please ask your question in words, for example: \"How is clonus treated?\""
+
+_GUIDANCE_BY_FLAG = {"self_harm": CRISIS_GUIDANCE, "overdose": POISON_GUIDANCE}
+# Unicode categories removed from user text: controls (Cc) and format characters (Cf),
+# which include the bidi overrides that can make text display in a misleading order.
+_REMOVED_CATEGORIES = ("Cc", "Cf")
+
+
+
+def _tab_patterns(name: str) -> list[tuple[str, re.Pattern[str]]]:
+    pairs = []
+    for line in data_lines(name):
+        label, _, pattern = line.partition("\t")
+        pairs.append((label, re.compile(pattern, re.IGNORECASE)))
+    return pairs
+
+
+def clean_text(text: str) -> str:
+    """Drop control and invisible format characters; line breaks and tabs become spaces."""
+    text = text.replace("\r", " ").replace("\n", " ").replace("\t", " ")
+    kept = "".join(ch for ch in text if unicodedata.category(ch) not in _REMOVED_CATEGORIES)
+    return re.sub(r" {2,}", " ", kept).strip()
+
+
+def input_problem(question: str) -> str | None:
+    """Why a cleaned question cannot be answered at all, or None."""
+    if not question:
+        return EMPTY_QUESTION_TEXT
+    if len(question) > MAX_QUESTION_CHARS:
+        return TOO_LONG_TEXT
+    if not any(ch.isalnum() for ch in question):
+        return NO_WORDS_TEXT
+    return None
+
+
+@dataclass(frozen=True)
+class Triage:
+    """The safety verdict on one message. `decline` is None when the pipeline should answer."""
+
+    decline: str | None = None
+    red_flags: tuple[str, ...] = ()
+    medication: bool = False
+
+    @property
+    def urgent(self) -> bool:
+        return bool(self.red_flags)
+
+    def guidance(self) -> str:
+        """Emergency guidance first, then the extra line each red flag calls for."""
+        extra = [_GUIDANCE_BY_FLAG[flag] for flag in dict.fromkeys(self.red_flags) if flag in _GUIDANCE_BY_FLAG]
+        return " ".join([EMERGENCY_GUIDANCE, *extra])
+
+    def notices(self) -> tuple[str, ...]:
+        return (MEDICATION_NOTICE,) if self.medication else ()
+
+
+class SafetyGate:
+    """Urgent, out-of-scope and medication checks on one message (and its resolved follow-up)."""
+
+    def __init__(self, encoder: Encoder) -> None:
+        self.red_flag_patterns = _tab_patterns("red_flags.tsv")
+        self.medication_patterns = _tab_patterns("medication_patterns.tsv")
+        self.redirect_patterns = [re.compile(line, re.IGNORECASE) for line in data_lines("redirect_patterns.txt")]
+        descriptions = [line.partition("\t") for line in data_lines("red_flag_descriptions.tsv")]
+        self.description_flags = [flag for flag, _, _ in descriptions]
+        self.description_vectors = encoder.encode([text for _, _, text in descriptions])
+
+    def red_flags(self, message: str, vector: np.ndarray) -> tuple[str, ...]:
+        """Red-flag categories the message reports: patterns first, then closeness to descriptions."""
+        text = message.replace("’", "'")
+        flags = [flag for flag, pattern in self.red_flag_patterns if pattern.search(text)]
+        similarities = self.description_vectors @ vector
+        best = int(np.argmax(similarities))
+        if float(similarities[best]) >= URGENT_SIMILARITY:
+            flags.append(self.description_flags[best])
+        return tuple(dict.fromkeys(flags))
+
+    def is_redirect(self, message: str) -> bool:
+        return any(pattern.search(message) for pattern in self.redirect_patterns)
+
+    def is_medication_question(self, message: str) -> bool:
+        return any(pattern.search(message) for _, pattern in self.medication_patterns)
+
+    @staticmethod
+    def in_scope(terms: QueryTerms) -> bool:
+        """About clonus if it names the subject, or uses only words the article itself uses."""
+        if terms.on_topic:
+            return True
+        known = [group for group in terms.key_groups if group.known]
+        return bool(known) and not terms.unknown_words
+
+    def run(self, message: str, vector: np.ndarray, resolved_terms: QueryTerms) -> Triage:
+        """`message` is the user's latest text; `resolved_terms` include the follow-up's context."""
+        flags = self.red_flags(message, vector)
+        medication = self.is_medication_question(message)
+        if flags:
+            return Triage(red_flags=flags, medication=medication)
+        if self.is_redirect(message) or not self.in_scope(resolved_terms):
+            return Triage(decline=OUT_OF_SCOPE_TEXT, medication=False)
+        return Triage(medication=medication)

@@ -1,0 +1,187 @@
+"""Words of a question: typo repair, stemming, lay-word expansion, key terms.
+
+Shared by lexical retrieval (which words to search), the composer (which words the
+quoted sentence must support) and the scope check (is this about clonus at all).
+All word lists live in `data/` with a note on where they come from.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import Stemmer
+from rapidfuzz.distance import OSA
+from rapidfuzz.process import extractOne
+
+from ._data import data_lines
+
+_WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+MIN_CORRECTABLE_WORD_CHARS = 5
+LONG_WORD_CHARS = 7
+MAX_LEXICON_PHRASE_WORDS = 3
+
+
+
+def _word_list(name: str) -> frozenset[str]:
+    return frozenset(word for line in data_lines(name) for word in line.split())
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-case words; possessive 's is dropped ("body's" -> "body")."""
+    words = _WORD.findall(text.lower().replace("’", "'"))
+    return [word[:-2] if word.endswith("'s") else word for word in words]
+
+
+@dataclass(frozen=True)
+class TermGroup:
+    """One idea of the question: the word as typed and the stem sequences that express it.
+
+    A passage supports the group when every stem of one alternative occurs in it.
+    `known` is False for a word the article and the lexicon never use: such a word
+    names something the article does not talk about.
+    """
+
+    word: str
+    alternatives: tuple[tuple[str, ...], ...]
+    known: bool
+
+
+@dataclass(frozen=True)
+class QueryTerms:
+    """What the analyzer made of one text."""
+
+    words: tuple[str, ...]
+    corrections: tuple[tuple[str, str], ...]
+    key_groups: tuple[TermGroup, ...]
+    search_stems: tuple[str, ...]
+    on_topic: bool
+
+    @property
+    def unknown_words(self) -> tuple[str, ...]:
+        return tuple(group.word for group in self.key_groups if not group.known)
+
+    @property
+    def corrected_text(self) -> str:
+        return " ".join(self.words)
+
+
+class TermAnalyzer:
+    """Built from the indexed passages, so typo repair only ever maps onto the article's words.
+
+    `dictionary_words` are words known to be spelled right (the embedding model's
+    word-piece vocabulary), so "life" is never "repaired" into the article's "lift".
+    """
+
+    def __init__(self, passages: list[str], dictionary_words: frozenset[str] = frozenset()) -> None:
+        self._stemmer = Stemmer.Stemmer("english")
+        self.stopwords = _word_list("stopwords.txt")
+        self.generic_words = _word_list("generic_terms.txt")
+        self.topic_words = _word_list("topic_terms.txt")
+        self.lexicon = self._read_lexicon()
+        passage_words = [set(tokenize(text)) for text in passages]
+        self.corpus_words = frozenset().union(*passage_words) if passage_words else frozenset()
+        lexicon_words = {word for phrase in self.lexicon for word in phrase}
+        self.known_words = self.corpus_words | lexicon_words | self.topic_words
+        self.dictionary_words = dictionary_words
+        self._correction_targets = sorted(
+            word for word in self.known_words if len(word) >= MIN_CORRECTABLE_WORD_CHARS - 1 and word.isalpha()
+        )
+        passage_stems = [set(self.stems(text)) for text in passages]
+        self._passage_count = len(passage_stems)
+        self._document_frequency: dict[str, int] = {}
+        for stems in passage_stems:
+            for stem in stems:
+                self._document_frequency[stem] = self._document_frequency.get(stem, 0) + 1
+
+    def _read_lexicon(self) -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+        lexicon: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}
+        for line in data_lines("lexicon.tsv"):
+            term, _, expansions = line.partition("\t")
+            key = tuple(tokenize(term))
+            alternatives = tuple(tuple(tokenize(phrase)) for phrase in expansions.split("|") if phrase.strip())
+            lexicon[key] = lexicon.get(key, ()) + alternatives
+        return lexicon
+
+    def stem(self, word: str) -> str:
+        return self._stemmer.stemWord(word)
+
+    def stems(self, text: str) -> list[str]:
+        return self._stemmer.stemWords(tokenize(text))
+
+    def content_stems(self, text: str) -> list[str]:
+        return [self.stem(word) for word in tokenize(text) if word not in self.stopwords]
+
+    def idf(self, alternative: tuple[str, ...]) -> float:
+        """Rarer stems say more about which passage answers; unseen stems say the most."""
+        frequency = min((self._document_frequency.get(stem, 0) for stem in alternative), default=0)
+        return math.log((self._passage_count + 1) / (frequency + 0.5))
+
+    def correct(self, word: str) -> str:
+        """The article's word one or two typing slips away, or the word itself."""
+        if (
+            len(word) < MIN_CORRECTABLE_WORD_CHARS
+            or not word.isalpha()
+            or word in self.known_words
+            or word in self.stopwords
+            or word in self.generic_words
+            or word in self.dictionary_words
+        ):
+            return word
+        return _closest(word, tuple(self._correction_targets))
+
+    def analyze(self, text: str) -> QueryTerms:
+        typed = tokenize(text)
+        words = [self.correct(word) for word in typed]
+        corrections = tuple((a, b) for a, b in zip(typed, words) if a != b)
+        groups: list[TermGroup] = []
+        search_stems: list[str] = []
+        position = 0
+        while position < len(words):
+            phrase, alternatives = self._lexicon_match(words, position)
+            if phrase:
+                position += len(phrase)
+            else:
+                phrase, alternatives = (words[position],), ()
+                position += 1
+            if len(phrase) == 1 and (phrase[0] in self.stopwords or phrase[0] in self.generic_words):
+                search_stems.extend(self.stem(w) for w in phrase if w not in self.stopwords)
+                continue
+            own = tuple(self.stem(w) for w in phrase)
+            stem_alternatives = (own,) + tuple(tuple(self.stem(w) for w in alt) for alt in alternatives)
+            known = any(w in self.known_words for w in phrase) or bool(alternatives)
+            groups.append(TermGroup(" ".join(phrase), stem_alternatives, known))
+            search_stems.extend(stem for alternative in stem_alternatives for stem in alternative)
+        on_topic = any(word in self.topic_words for word in words)
+        return QueryTerms(tuple(words), corrections, tuple(groups), tuple(dict.fromkeys(search_stems)), on_topic)
+
+    def _lexicon_match(
+        self, words: list[str], position: int
+    ) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+        for length in range(MAX_LEXICON_PHRASE_WORDS, 0, -1):
+            phrase = tuple(words[position : position + length])
+            if len(phrase) == length and phrase in self.lexicon:
+                return phrase, self.lexicon[phrase]
+        return (), ()
+
+
+@lru_cache(maxsize=4096)
+def _closest(word: str, targets: tuple[str, ...]) -> str:
+    """Nearest target by optimal-string-alignment distance (a swap counts as one slip)."""
+    allowed = 2 if len(word) >= LONG_WORD_CHARS else 1
+    candidates = [t for t in targets if t[0] == word[0] and abs(len(t) - len(word)) <= allowed]
+    match = extractOne(word, candidates, scorer=OSA.distance, score_cutoff=allowed)
+    return match[0] if match else word
+
+
+def model_dictionary_words(model_location: str) -> frozenset[str]:
+    """Whole words of a BERT-style `vocab.txt` (word pieces and special tokens left out)."""
+    vocab = Path(model_location) / "vocab.txt"
+    if not vocab.is_file():
+        return frozenset()
+    return frozenset(
+        line for line in vocab.read_text(encoding="utf-8").splitlines() if line.isalpha() and line.islower()
+    )
