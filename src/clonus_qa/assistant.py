@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
+from enum import Enum
 from pathlib import Path
 
 from .answer import Answer, AnswerComposer, ComposerSettings, Status
 from .conversation import normalize_history, resolve_followup
-from .embedding import Encoder, SentenceTransformerEncoder, configured_model_name, resolve_model_location
-from .errors import InvalidArgumentError
+from .embedding import (
+    Encoder,
+    OnnxEncoder,
+    SentenceTransformerEncoder,
+    configured_model_name,
+    export_onnx,
+    resolve_model_location,
+)
+from .errors import IndexMissingError, InvalidArgumentError
 from .chunking import ChunkerSettings
 from .corpus import load_corpus
 from .index import Index
@@ -20,6 +28,22 @@ from .terms import TermAnalyzer, model_dictionary_words
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 INDEX_DIR_ENV_VAR = "CLONUS_QA_INDEX_DIR"
 SEARCH_TOP_K = 4
+
+
+class QueryEncoder(Enum):
+    """Which encoder turns questions into vectors (passages are always embedded by sentence-transformers)."""
+
+    AUTO = "auto"  # the ONNX export when the index folder has one, else sentence-transformers
+    ONNX = "onnx"
+    TORCH = "torch"
+
+    @classmethod
+    def from_str(cls, value: str) -> QueryEncoder:
+        try:
+            return cls(value.strip().lower())
+        except ValueError:
+            valid = ", ".join(kind.value for kind in cls)
+            raise ValueError(f"unknown query encoder {value!r}; choose one of: {valid}") from None
 
 
 def default_index_dir() -> Path:
@@ -43,7 +67,8 @@ def build_index(
     index_dir = Path(index_dir) if index_dir is not None else default_index_dir()
     encoder = SentenceTransformerEncoder(model or configured_model_name())
     index = Index.build(load_corpus(corpus_dir), encoder, chunker, corpus_dir=corpus_dir)
-    index.save(index_dir)
+    probe_texts = [chunk.sentence_text(span) for chunk in index.chunks for span in chunk.sentences]
+    index.save(index_dir, lambda folder: export_onnx(encoder, folder, probe_texts))
     return index
 
 
@@ -66,18 +91,31 @@ class Assistant:
         self.gate = SafetyGate(encoder)
 
     @classmethod
-    def load(cls, index_dir: str | Path | None = None, *, model: str | None = None) -> Assistant:
-        """Load the index (checked against the corpus and model) and the encoder.
+    def load(
+        cls,
+        index_dir: str | Path | None = None,
+        *,
+        model: str | None = None,
+        query_encoder: QueryEncoder | str = QueryEncoder.AUTO,
+    ) -> Assistant:
+        """Load the index (checked against the corpus and model) and the query encoder.
 
         Raises a `ClonusQAError` subclass naming the fix when the index is missing,
         damaged or stale.
         """
+        if isinstance(query_encoder, str):
+            query_encoder = QueryEncoder.from_str(query_encoder)
         explicit = index_dir is not None or os.environ.get(INDEX_DIR_ENV_VAR)
         index_dir = Path(index_dir) if index_dir is not None else default_index_dir()
         model_name = model or configured_model_name()
         corpus_dir = None if explicit else default_corpus_dir()
         index = Index.load(index_dir, corpus_dir=corpus_dir, model_name=model_name)
-        return cls(index, SentenceTransformerEncoder(model_name))
+        has_onnx = OnnxEncoder.available(index_dir, model_name)
+        if query_encoder is QueryEncoder.ONNX and not has_onnx:
+            raise IndexMissingError(f"{index_dir} has no ONNX query encoder; run `clonus-qa build` to export it")
+        use_onnx = has_onnx and query_encoder is not QueryEncoder.TORCH
+        encoder = OnnxEncoder(index_dir) if use_onnx else SentenceTransformerEncoder(model_name)
+        return cls(index, encoder)
 
     def query(self, text: str) -> Query:
         return Query(text, self.encoder.encode([text])[0], self.analyzer.analyze(text))

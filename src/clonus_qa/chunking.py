@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass
 
-from langchain_text_splitters import RecursiveCharacterTextSplitter
-
 from .corpus import Document
 
 # Chosen by `python benchmarks/chunk_sizes.py` on the dev split: passages short enough
@@ -105,6 +103,9 @@ class SectionChunker:
     """Cuts each section of each document separately, so no chunk crosses a heading."""
 
     def __init__(self, settings: ChunkerSettings | None = None) -> None:
+        # Imported here: answering questions never chunks, and langchain is slow to import.
+        from langchain_text_splitters import RecursiveCharacterTextSplitter
+
         self.settings = settings or ChunkerSettings()
         self._splitter = RecursiveCharacterTextSplitter(
             chunk_size=self.settings.size_chars,

@@ -22,6 +22,7 @@ import tempfile
 from dataclasses import dataclass
 from importlib import metadata as importlib_metadata
 from pathlib import Path
+from typing import Callable
 
 import faiss
 import numpy as np
@@ -158,8 +159,11 @@ class Index:
         }
         return cls(chunks, layout.make(chunk_vectors), sentence_vectors, manifest)
 
-    def save(self, index_dir: Path) -> None:
-        """Write every file to a temporary sibling, then swap it into place under a lock."""
+    def save(self, index_dir: Path, write_extras: Callable[[Path], None] | None = None) -> None:
+        """Write every file to a temporary sibling, then swap it into place under a lock.
+
+        `write_extras(folder)` may add files (the query encoder) before the swap.
+        """
         index_dir = Path(index_dir)
         index_dir.parent.mkdir(parents=True, exist_ok=True)
         with FileLock(str(index_dir) + ".lock"):
@@ -167,6 +171,8 @@ class Index:
             staging.chmod(0o755)
             try:
                 self._write_files(staging)
+                if write_extras is not None:
+                    write_extras(staging)
                 backup = index_dir.with_name(f".{index_dir.name}-old")
                 if backup.exists():
                     shutil.rmtree(backup)
