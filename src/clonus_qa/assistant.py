@@ -120,9 +120,16 @@ class Assistant:
     def query(self, text: str) -> Query:
         return Query(text, self.encoder.encode([text])[0], self.analyzer.analyze(text))
 
-    def search(self, question: str, retriever: RetrieverKind = RetrieverKind.HYBRID, top_k: int = 5) -> list[Hit]:
-        """Passages for a question from one retriever (used by the evaluation)."""
-        return self.retrievers[retriever].run(self.query(clean_text(question)), top_k)
+    def search(
+        self,
+        question: str,
+        retriever: RetrieverKind = RetrieverKind.HYBRID,
+        top_k: int = SEARCH_TOP_K,
+        history: list[dict] | None = None,
+    ) -> list[Hit]:
+        """Passages for a question from one retriever, follow-ups resolved as in `ask`."""
+        resolved = resolve_followup(clean_text(question), normalize_history(history), self.analyzer)
+        return self.retrievers[retriever].run(self.query(resolved.search_text), top_k)
 
     def ask(self, question: str, history: list[dict] | None = None) -> Answer:
         """Answer one question; `history` is a list of {"role", "content"} messages.

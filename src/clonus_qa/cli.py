@@ -101,6 +101,43 @@ def ask(question: str | None, as_json: bool, jsonl: bool, index_dir: Path | None
     click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2) if as_json else format_answer(answer))
 
 
+@cli.command("eval")
+@click.option("--questions", "questions_path", type=click.Path(path_type=Path), help="Question set JSONL (default: tests/questions.jsonl).")
+@click.option("--split", type=click.Choice(["dev", "test", "all"]), default="all", show_default=True, help="Which part of the set to run.")
+@click.option("--json", "as_json", is_flag=True, help="Print the full report as one JSON object.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Write report.md and report.png here.")
+@click.option("--index-dir", type=click.Path(path_type=Path), help=_INDEX_DIR_HELP)
+def eval_command(questions_path: Path | None, split: str, as_json: bool, out_dir: Path | None, index_dir: Path | None) -> None:
+    """Score the full pipeline on the question set, retrievers side by side.
+
+    \b
+    Examples:
+        clonus-qa eval
+        clonus-qa eval --split test --json
+        clonus-qa eval --out artifacts/eval
+    """
+    from .evaluate import DEFAULT_QUESTIONS_PATH, evaluate, load_questions, markdown_report, select_split, write_chart
+
+    try:
+        questions = select_split(load_questions(questions_path or DEFAULT_QUESTIONS_PATH), split)
+    except ClonusQAError as error:
+        raise click.ClickException(str(error)) from error
+    assistant = _load(index_dir)
+    report = evaluate(assistant, questions, progress=_progress)
+    if out_dir is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        (out_dir / "report.md").write_text(markdown_report(report, split), encoding="utf-8")
+        (out_dir / "report.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+        write_chart(report, out_dir / "report.png")
+        click.echo(f"Wrote {out_dir / 'report.md'} and {out_dir / 'report.png'}", err=True)
+    click.echo(json.dumps(report, indent=2) if as_json else markdown_report(report, split))
+
+
+def _progress(done: int, total: int) -> None:
+    if done % 20 == 0 or done == total:
+        click.echo(f"eval: {done}/{total} questions", err=True)
+
+
 def _answer_lines(assistant: Assistant, lines: TextIO, out: TextIO) -> None:
     """One JSON answer per input line, in order; a bad line gets an `invalid` record and the batch goes on."""
     for line in lines:

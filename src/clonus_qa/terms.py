@@ -87,8 +87,11 @@ class TermAnalyzer:
         lexicon_words = {word for phrase in self.lexicon for word in phrase}
         self.known_words = self.corpus_words | lexicon_words | self.topic_words
         self.dictionary_words = dictionary_words
+        # Most frequent article words first: on a tie, a slip is more likely a slip of a common word.
+        frequency = {word: sum(word in words for words in passage_words) for word in self.known_words}
         self._correction_targets = sorted(
-            word for word in self.known_words if len(word) >= MIN_CORRECTABLE_WORD_CHARS - 1 and word.isalpha()
+            (word for word in self.known_words if len(word) >= MIN_CORRECTABLE_WORD_CHARS - 1 and word.isalpha()),
+            key=lambda word: (-frequency[word], word),
         )
         passage_stems = [set(self.stems(text)) for text in passages]
         self._passage_count = len(passage_stems)
@@ -170,7 +173,7 @@ class TermAnalyzer:
 
 @lru_cache(maxsize=4096)
 def _closest(word: str, targets: tuple[str, ...]) -> str:
-    """Nearest target by optimal-string-alignment distance (a swap counts as one slip)."""
+    """Nearest target by optimal-string-alignment distance (a swap counts as one slip); ties go to the earlier target."""
     allowed = 2 if len(word) >= LONG_WORD_CHARS else 1
     candidates = [t for t in targets if t[0] == word[0] and abs(len(t) - len(word)) <= allowed]
     match = extractOne(word, candidates, scorer=OSA.distance, score_cutoff=allowed)

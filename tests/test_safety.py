@@ -1,0 +1,57 @@
+import re
+
+import pytest
+
+from clonus_qa.safety import (
+    CRISIS_GUIDANCE,
+    DISCLAIMER,
+    EMERGENCY_GUIDANCE,
+    MAX_QUESTION_CHARS,
+    MEDICATION_NOTICE,
+    POISON_GUIDANCE,
+    Triage,
+    clean_text,
+    input_problem,
+)
+
+
+def test_fixed_texts_say_what_they_must():
+    assert "medical advice" in DISCLAIMER
+    assert "emergency" in EMERGENCY_GUIDANCE and "now" in EMERGENCY_GUIDANCE
+    assert "988" in CRISIS_GUIDANCE
+    assert "poison" in POISON_GUIDANCE.lower()
+    assert "prescriber or a pharmacist" in MEDICATION_NOTICE
+    assert not re.search(r"\d+\s*mg", MEDICATION_NOTICE)
+
+
+@pytest.mark.parametrize(
+    "raw,clean",
+    [
+        ("  What\x00 causes\x07 clonus?\n", "What causes clonus?"),
+        ("\u202eWhat causes clonus?\u202c", "What causes clonus?"),
+        ("What\tcauses\r\nclonus?", "What causes clonus?"),
+        ("\x1b[31mred\x1b[0m", "[31mred[0m"),
+    ],
+)
+def test_control_and_bidi_characters_are_removed(raw, clean):
+    assert clean_text(raw) == clean
+
+
+@pytest.mark.parametrize(
+    "question,problem",
+    [("", "Please type a question"), ("x" * (MAX_QUESTION_CHARS + 1), "longer than"), ("🙂🙂", "in words")],
+)
+def test_unanswerable_input_gets_a_helpful_message(question, problem):
+    assert problem in input_problem(question)
+
+
+def test_ordinary_questions_have_no_input_problem():
+    assert input_problem("What causes clonus?") is None
+    assert input_problem("x" * MAX_QUESTION_CHARS) is None
+
+
+def test_urgent_guidance_puts_the_emergency_first_and_adds_the_flag_lines():
+    guidance = Triage(red_flags=("self_harm", "overdose")).guidance()
+    assert guidance.startswith(EMERGENCY_GUIDANCE)
+    assert CRISIS_GUIDANCE in guidance and POISON_GUIDANCE in guidance
+    assert Triage(medication=True).notices() == (MEDICATION_NOTICE,)

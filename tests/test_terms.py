@@ -1,0 +1,47 @@
+import pytest
+
+from clonus_qa.terms import TermAnalyzer, tokenize
+
+PASSAGES = [
+    "Treatment for clonus can vary. Baclofen (Lioresal) and tizanidine (Zanaflex) are drugs.",
+    "Giving cold compresses relieves pain. You should not be driving a vehicle.",
+    "Clonus occurs in multiple sclerosis (MS), cerebral palsy and when you lift an object.",
+]
+
+
+@pytest.fixture(scope="module")
+def analyzer():
+    return TermAnalyzer(PASSAGES, dictionary_words=frozenset({"life", "caffeine"}))
+
+
+def test_tokenize_lowercases_and_drops_possessives():
+    assert tokenize("My Wife’s face; MRI-scan") == ["my", "wife", "face", "mri", "scan"]
+
+
+@pytest.mark.parametrize("typed,expected", [("treatmnt", "treatment"), ("clonis", "clonus"), ("tizanadine", "tizanidine")])
+def test_typos_are_repaired_onto_article_words(analyzer, typed, expected):
+    assert analyzer.correct(typed) == expected
+
+
+@pytest.mark.parametrize("word", ["life", "caffeine", "kids", "xyzzy"])
+def test_real_words_and_far_words_are_left_alone(analyzer, word):
+    assert analyzer.correct(word) == word
+
+
+def test_lay_words_expand_to_the_article_terms(analyzer):
+    terms = analyzer.analyze("Can I use an ice pack when my CP acts up?")
+    words = {group.word: group for group in terms.key_groups}
+    assert ("cold", "compress") in words["ice pack"].alternatives
+    assert ("cerebr", "palsi") in words["cp"].alternatives
+    assert terms.on_topic
+
+
+def test_unknown_words_are_reported_and_generic_words_are_not_key_terms(analyzer):
+    terms = analyzer.analyze("Does clonus shorten life expectancy?")
+    assert set(terms.unknown_words) == {"shorten", "life", "expectancy"}
+    assert "clonus" not in {group.word for group in terms.key_groups}
+
+
+def test_rare_terms_weigh_more_than_common_ones(analyzer):
+    assert analyzer.idf(("zanaflex",)) > analyzer.idf(("clonus",))
+    assert analyzer.idf(("never-seen",)) > analyzer.idf(("zanaflex",))
