@@ -8,16 +8,21 @@ from __future__ import annotations
 
 import os
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 from clonus_qa import Assistant, ClonusQAError
-from clonus_qa.ui import CSS, build_ui
 
 
 def main() -> None:
-    try:
-        assistant = Assistant.load()
-    except ClonusQAError as error:
-        sys.exit(f"clonus-qa: {error}")
+    # Importing Gradio takes about 2.7 s here; load the index and encoder meanwhile.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        loading = pool.submit(Assistant.load)
+        from clonus_qa.ui import CSS, build_ui
+
+        try:
+            assistant = loading.result()
+        except ClonusQAError as error:
+            sys.exit(f"clonus-qa: {error}")
     demo = build_ui(assistant)
     demo.launch(
         server_name=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
