@@ -13,15 +13,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import socket
 import statistics
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from gradio_http import free_port, start_app, wait_for_answer  # noqa: E402
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 RESULTS_DIR = PROJECT_DIR / "benchmarks" / "results"
@@ -39,45 +38,15 @@ def cli_seconds() -> float:
     return elapsed
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _ask_app(base: str) -> dict | None:
-    """One call of Gradio's HTTP API: POST starts the job, GET streams its result."""
-    request = urllib.request.Request(
-        f"{base}/gradio_api/call/ask",
-        data=json.dumps({"data": [QUESTION, []]}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    try:
-        event_id = json.load(urllib.request.urlopen(request, timeout=5))["event_id"]
-        stream = urllib.request.urlopen(f"{base}/gradio_api/call/ask/{event_id}", timeout=10).read().decode()
-    except (urllib.error.URLError, ConnectionError, OSError):
-        return None
-    for line in stream.splitlines():
-        if line.startswith("data:") and line[5:].strip().startswith("["):
-            return json.loads(line[5:])[0]
-    return None
-
-
 def app_seconds() -> float:
-    port = _free_port()
-    env = dict(os.environ, GRADIO_SERVER_PORT=str(port), GRADIO_ANALYTICS_ENABLED="False", HF_HUB_OFFLINE="1")
+    port = free_port()
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, str(PROJECT_DIR / "app.py")], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = start_app(port)
     try:
-        deadline = started + 60
-        while time.perf_counter() < deadline:
-            answer = _ask_app(f"http://127.0.0.1:{port}")
-            if answer is not None:
-                assert answer["status"] == "answered"
-                return time.perf_counter() - started
-            time.sleep(0.05)
-        raise RuntimeError("app gave no answer within 60 s")
+        answer = wait_for_answer(f"http://127.0.0.1:{port}", QUESTION, deadline_s=60)
+        elapsed = time.perf_counter() - started
+        assert answer["status"] == "answered"
+        return elapsed
     finally:
         process.terminate()
         process.wait(timeout=20)

@@ -132,6 +132,11 @@ def test_answer_with_citation_and_disclaimer(page):
     assert "According to the article" in chat and "[1]" in chat and "Baclofen" in chat
     assert "medical advice" in chat
     assert "1. Drug consumption" in chat  # the source accordion's title
+    page.get_by_text("[1] 1. Drug consumption").first.click()
+    highlighted = page.locator("#chat mark.clonus-quote").first
+    highlighted.wait_for(state="visible", timeout=10_000)
+    assert highlighted.inner_text().startswith("Baclofen (Lioresal)")
+    page.wait_for_timeout(800)  # let the accordion finish opening before the screenshot
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "ui-answer.png"), full_page=True)
 
