@@ -66,7 +66,7 @@ def test_the_same_followup_without_history_is_not_answered_from_thin_air(assista
         ("   \n\t ", Status.INVALID),
         ("x" * (MAX_QUESTION_CHARS + 1), Status.INVALID),
         ("🙂🙂🙂", Status.INVALID),
-        ("\x00\x01\x1b[2J", Status.INVALID),
+        ("\x00\x01\x1b\x7f\u200b", Status.INVALID),
     ],
 )
 def test_bad_input_gets_a_clear_invalid_answer(assistant, question, status):

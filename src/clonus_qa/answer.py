@@ -192,6 +192,8 @@ class AnswerComposer:
                 break
             if candidate in chosen:
                 continue
+            if _LEANS_BACK.match(candidate.chunk.sentence_text(candidate.span)) and not self._joins(chosen, candidate):
+                continue  # would be quoted without the sentence it depends on
             covered = frozenset().union(*(c.stems for c in chosen))
             adds_evidence = self.support(groups, covered | candidate.stems) > self.support(groups, covered)
             if adds_evidence and self._length(chosen + [candidate]) <= settings.max_answer_chars:
