@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
-from enum import Enum
 from pathlib import Path
 
 from .answer import Answer, AnswerComposer, ComposerSettings, Status
@@ -18,6 +17,7 @@ from .embedding import (
     resolve_model_location,
 )
 from .errors import IndexMissingError, InvalidArgumentError
+from .choices import Choice
 from .chunking import ChunkerSettings
 from .corpus import load_corpus
 from .index import Index
@@ -30,20 +30,12 @@ INDEX_DIR_ENV_VAR = "CLONUS_QA_INDEX_DIR"
 SEARCH_TOP_K = 4
 
 
-class QueryEncoder(Enum):
+class QueryEncoder(Choice):
     """Which encoder turns questions into vectors (passages are always embedded by sentence-transformers)."""
 
     AUTO = "auto"  # the ONNX export when the index folder has one, else sentence-transformers
     ONNX = "onnx"
     TORCH = "torch"
-
-    @classmethod
-    def from_str(cls, value: str) -> QueryEncoder:
-        try:
-            return cls(value.strip().lower())
-        except ValueError:
-            valid = ", ".join(kind.value for kind in cls)
-            raise ValueError(f"unknown query encoder {value!r}; choose one of: {valid}") from None
 
 
 def default_index_dir() -> Path:

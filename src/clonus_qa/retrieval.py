@@ -9,12 +9,12 @@ either alone on the question set (see `clonus-qa eval`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
 
 import bm25s
 import numpy as np
 
 from .chunking import Chunk
+from .choices import Choice
 from .index import Index
 from .terms import QueryTerms, TermAnalyzer
 
@@ -46,31 +46,15 @@ class Hit:
     lexical_score: float | None = None
 
 
-class RetrieverKind(Enum):
+class RetrieverKind(Choice):
     BM25 = "bm25"
     DENSE = "dense"
     HYBRID = "hybrid"
 
-    @classmethod
-    def from_str(cls, value: str) -> RetrieverKind:
-        try:
-            return cls(value.strip().lower())
-        except ValueError:
-            valid = ", ".join(kind.value for kind in cls)
-            raise ValueError(f"unknown retriever {value!r}; choose one of: {valid}") from None
 
-
-class FusionMode(Enum):
+class FusionMode(Choice):
     RECIPROCAL_RANK = "reciprocal_rank"
     SCORE_SUM = "score_sum"
-
-    @classmethod
-    def from_str(cls, value: str) -> FusionMode:
-        try:
-            return cls(value.strip().lower())
-        except ValueError:
-            valid = ", ".join(mode.value for mode in cls)
-            raise ValueError(f"unknown fusion mode {value!r}; choose one of: {valid}") from None
 
 
 class DenseRetriever:
