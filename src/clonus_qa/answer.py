@@ -105,6 +105,14 @@ class _Candidate:
     cosine: float
     stems: frozenset[str] = field(repr=False)
 
+    @property
+    def text(self) -> str:
+        return self.chunk.sentence_text(self.span)
+
+    @property
+    def leans_back(self) -> bool:
+        return bool(_LEANS_BACK.match(self.text))
+
 
 class AnswerComposer:
     def __init__(self, index: Index, analyzer: TermAnalyzer, settings: ComposerSettings | None = None) -> None:
@@ -178,21 +186,21 @@ class AnswerComposer:
         settings = self.settings
         best = candidates[0]
         chosen = [best]
-        text = self.index.chunks[best.chunk.chunk_id].sentence_text(best.span)
         previous = self._neighbour(candidates, best, -1)
-        if _LEANS_BACK.match(text) and previous and self._same_paragraph(previous, best):
+        if best.leans_back and previous and self._same_paragraph(previous, best):
             chosen.insert(0, previous)
         following = self._neighbour(candidates, chosen[-1], +1)
-        if following and self._same_paragraph(chosen[-1], following):
-            following_text = following.chunk.sentence_text(following.span)
-            if _LEANS_BACK.match(following_text) and self._length(chosen + [following]) <= settings.max_answer_chars:
+        if following and following.leans_back and self._same_paragraph(chosen[-1], following):
+            if self._length(chosen + [following]) <= settings.max_answer_chars:
                 chosen.append(following)
         for candidate in candidates[1:]:
             if len(chosen) >= settings.max_sentences or candidate.score < settings.second_sentence_ratio * best.score:
                 break
             if candidate in chosen:
                 continue
-            if _LEANS_BACK.match(candidate.chunk.sentence_text(candidate.span)) and not self._joins(chosen, candidate):
+            if candidate.leans_back and not any(
+                c.chunk.chunk_id == candidate.chunk.chunk_id and c.number == candidate.number - 1 for c in chosen
+            ):
                 continue  # would be quoted without the sentence it depends on
             covered = frozenset().union(*(c.stems for c in chosen))
             adds_evidence = self.support(groups, covered | candidate.stems) > self.support(groups, covered)
