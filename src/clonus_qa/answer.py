@@ -249,9 +249,11 @@ class AnswerComposer:
         return round(max(c.cosine for c in candidates if c.chunk.chunk_id == chunk_id), 3)
 
     def _related(self, hits: list[Hit], candidates: list[_Candidate], count: int = 2) -> tuple[Citation, ...]:
-        """Closest passages, offered as reading when the article does not answer."""
+        """Closest passages with a quotable sentence, offered as reading when the article does not answer."""
+        quotable = {c.chunk.chunk_id for c in candidates}
+        readable = [hit for hit in hits if hit.chunk.chunk_id in quotable][:count]
         return tuple(
             Citation(n, hit.chunk.doc_id, hit.chunk.section, hit.chunk.text, "",
                      self._passage_score(candidates, hit.chunk.chunk_id), hit.chunk.start, hit.chunk.end)
-            for n, hit in enumerate(hits[:count], start=1)
+            for n, hit in enumerate(readable, start=1)
         )

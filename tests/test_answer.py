@@ -1,0 +1,59 @@
+"""Sentence selection and citations on the real index."""
+
+from pathlib import Path
+
+import pytest
+
+from clonus_qa import Assistant, Status
+from clonus_qa.answer import ANSWER_PREFIX
+from clonus_qa.chunking import ChunkerSettings
+from clonus_qa.corpus import load_corpus
+from clonus_qa.index import Index
+from clonus_qa.retrieval import RetrieverKind
+
+pytestmark = pytest.mark.model
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+
+
+def _compose(assistant, question):
+    query = assistant.query(question)
+    hits = assistant.retrievers[RetrieverKind.HYBRID].run(query)
+    return assistant.composer.run(question, query, hits, query.terms)
+
+
+def test_a_sentence_that_explains_the_one_before_is_quoted_with_it(assistant):
+    answer = _compose(assistant, "why would kidney failure bring on clonus?")
+    assert answer.status is Status.ANSWERED
+    assert "kidney failure can also result in clonus. This is because waste" in answer.answer
+
+
+def test_every_quote_is_a_contiguous_verbatim_run_of_its_passage(assistant, article_text):
+    for question in ("How do doctors check for clonus?", "Can I drive on baclofen?", "does a hot bath help?"):
+        answer = _compose(assistant, question)
+        for citation in answer.citations:
+            assert citation.quote in citation.text and citation.text in article_text
+            assert answer.answer.startswith(ANSWER_PREFIX)
+            assert len(answer.answer) < 600
+
+
+def test_not_found_offers_related_reading_but_quotes_nothing(assistant):
+    answer = _compose(assistant, "Is clonus contagious?")
+    assert answer.status is Status.NOT_FOUND
+    assert answer.citations == () and answer.related
+    assert all(c.quote == "" for c in answer.related)
+
+
+def test_support_is_the_idf_weighted_share_of_key_terms(assistant):
+    terms = assistant.analyzer.analyze("Does baclofen cause caffeine cravings?")
+    composer = assistant.composer
+    assert composer.support((), frozenset()) == 1.0
+    assert composer.support(terms.key_groups, frozenset()) == 0.0
+    baclofen_only = composer.support(terms.key_groups, frozenset({"baclofen"}))
+    assert 0 < baclofen_only < 0.5, "two unknown words outweigh one known drug name"
+
+
+def test_passages_made_only_of_a_list_introduction_do_not_break_declines(assistant):
+    index = Index.build(load_corpus(PROJECT_DIR / "corpus"), assistant.encoder, ChunkerSettings(200, 0))
+    small = Assistant(index, assistant.encoder)
+    for question in ("Is clonus contagious?", "what treatments are there", "what is the treatment list"):
+        assert _compose(small, question).status in (Status.ANSWERED, Status.NOT_FOUND)
