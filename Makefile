@@ -25,7 +25,7 @@ $(INSTALLED): pyproject.toml constraints.txt | $(BIN)/python
 install: $(INSTALLED)
 
 index: install
-	@test -f index/manifest.json || $(BIN)/clonus-qa build
+	@test -f index/manifest.json -a -f index/query_encoder.onnx || $(BIN)/clonus-qa build
 
 run: index
 	$(BIN)/python app.py
