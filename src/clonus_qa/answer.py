@@ -77,7 +77,7 @@ class ComposerSettings:
     """Weights and limits of sentence selection (chosen on the dev split only)."""
 
     max_sentences: int = 3
-    max_answer_chars: int = 300
+    max_answer_chars: int = 360
     cosine_weight: float = 0.45
     passage_weight: float = 0.25
     support_weight: float = 0.4
@@ -91,7 +91,7 @@ class ComposerSettings:
 
 # A sentence that leans on the one before it ("Because, these drugs ...") is quoted with it.
 _LEANS_BACK = re.compile(
-    r"^(because|this is because|that is why|therefore|as a result|which|this damage|these|however|even so|so)\b",
+    r"^(because|this is because|that is why|therefore|as a result|which|this damage|these|however|even so|so|for example)\b",
     re.IGNORECASE,
 )
 
@@ -125,18 +125,33 @@ class AnswerComposer:
             for number, span in enumerate(chunk.sentences)
         }
 
-    def run(self, question: str, query: Query, hits: list[Hit], evidence_terms: QueryTerms) -> Answer:
-        """`evidence_terms` are the words of the question itself (not of the conversation)."""
+    def run(
+        self,
+        question: str,
+        query: Query,
+        hits: list[Hit],
+        evidence_terms: QueryTerms,
+        focus_groups: tuple[TermGroup, ...] | None = None,
+    ) -> Answer:
+        """`evidence_terms` are the words of the question itself (not of the conversation).
+
+        With `focus_groups`, the quoted sentences must also contain at least one of them:
+        for a dose question, quoting the sentence that merely names the drug is no answer.
+        """
         groups = evidence_terms.key_groups
         candidates = self._candidates(query, hits, groups)
         if not candidates:
             return Answer(Status.NOT_FOUND, question, "")
         chosen = self._select(candidates, groups)
-        support = self.support(groups, frozenset().union(*(c.stems for c in chosen)))
-        best_cosine = max(c.cosine for c in chosen)
-        if groups and support < self.settings.min_support:
-            return Answer(Status.NOT_FOUND, question, "", related=self._related(hits, candidates))
-        if not groups and best_cosine < self.settings.min_cosine_without_terms:
+        quoted_stems = frozenset().union(*(c.stems for c in chosen))
+        supported = (
+            self.support(groups, quoted_stems) >= self.settings.min_support
+            if groups
+            else max(c.cosine for c in chosen) >= self.settings.min_cosine_without_terms
+        )
+        if focus_groups is not None and not (focus_groups and self.support(focus_groups, quoted_stems) > 0):
+            supported = False
+        if not supported:
             return Answer(Status.NOT_FOUND, question, "", related=self._related(hits, candidates))
         return self._answer(question, chosen, candidates)
 
@@ -177,20 +192,16 @@ class AnswerComposer:
                 return candidate
         return None
 
-    def _same_paragraph(self, first: _Candidate, second: _Candidate) -> bool:
-        between = first.chunk.text[first.span.end - first.chunk.start : second.span.start - first.chunk.start]
-        return "\n" not in between
-
     def _select(self, candidates: list[_Candidate], groups: tuple[TermGroup, ...]) -> list[_Candidate]:
         """The best sentence, the sentence it leans on, and a second sentence if it adds evidence."""
         settings = self.settings
         best = candidates[0]
         chosen = [best]
         previous = self._neighbour(candidates, best, -1)
-        if best.leans_back and previous and self._same_paragraph(previous, best):
+        if best.leans_back and previous:
             chosen.insert(0, previous)
         following = self._neighbour(candidates, chosen[-1], +1)
-        if following and following.leans_back and self._same_paragraph(chosen[-1], following):
+        if following and following.leans_back:
             if self._length(chosen + [following]) <= settings.max_answer_chars:
                 chosen.append(following)
         for candidate in candidates[1:]:
@@ -215,11 +226,7 @@ class AnswerComposer:
         if not same:
             return True
         numbers = sorted(c.number for c in same)
-        if candidate.number == numbers[-1] + 1:
-            return self._same_paragraph(max(same, key=lambda c: c.number), candidate)
-        if candidate.number == numbers[0] - 1:
-            return self._same_paragraph(candidate, min(same, key=lambda c: c.number))
-        return False
+        return candidate.number in (numbers[0] - 1, numbers[-1] + 1)
 
     @staticmethod
     def _length(chosen: list[_Candidate]) -> int:

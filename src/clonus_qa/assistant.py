@@ -145,7 +145,8 @@ class Assistant:
         if triage.decline:
             return Answer(Status.OUT_OF_SCOPE, question, triage.decline, disclaimer=DISCLAIMER)
         hits = self.retrievers[RetrieverKind.HYBRID].run(query)
-        answer = self.composer.run(question, query, hits, message_query.terms)
+        focus = self.gate.beyond_medication(message_query.terms) if triage.medication else None
+        answer = self.composer.run(question, query, hits, message_query.terms, focus)
         if answer.status is Status.NOT_FOUND:
             answer = replace(answer, answer=NOT_FOUND_TEXT)
         return replace(answer, disclaimer=DISCLAIMER, notices=triage.notices())

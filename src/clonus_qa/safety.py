@@ -19,7 +19,7 @@ import numpy as np
 
 from ._data import data_lines
 from .embedding import Encoder
-from .terms import QueryTerms
+from .terms import QueryTerms, TermGroup
 
 MAX_QUESTION_CHARS = 1_000
 MAX_HISTORY_MESSAGES = 6
@@ -122,6 +122,9 @@ class SafetyGate:
     def __init__(self, encoder: Encoder) -> None:
         self.red_flag_patterns = _tab_patterns("red_flags.tsv")
         self.medication_patterns = _tab_patterns("medication_patterns.tsv")
+        self.medication_words = frozenset(
+            word for line in data_lines("medication_words.txt") for word in line.split()
+        )
         self.redirect_patterns = [re.compile(line, re.IGNORECASE) for line in data_lines("redirect_patterns.txt")]
         descriptions = [line.partition("\t") for line in data_lines("red_flag_descriptions.tsv")]
         self.description_flags = [flag for flag, _, _ in descriptions]
@@ -142,6 +145,12 @@ class SafetyGate:
 
     def is_medication_question(self, message: str) -> bool:
         return any(pattern.search(message) for _, pattern in self.medication_patterns)
+
+    def beyond_medication(self, terms: QueryTerms) -> tuple[TermGroup, ...]:
+        """Key terms of a medication question besides the medicine and what to do with it."""
+        return tuple(
+            group for group in terms.key_groups if not set(group.word.split()) <= self.medication_words
+        )
 
     @staticmethod
     def in_scope(terms: QueryTerms) -> bool:
