@@ -22,6 +22,7 @@ from .retrieval import Hit, Query
 from .terms import QueryTerms, TermAnalyzer, TermGroup
 
 ANSWER_PREFIX = "According to the article:"
+MAX_MEMOISED_TERMS = 20_000
 
 
 class Status(str, Enum):
@@ -119,6 +120,7 @@ class AnswerComposer:
         self.index = index
         self.analyzer = analyzer
         self.settings = settings or ComposerSettings()
+        self._group_weights: dict[TermGroup, float] = {}
         self._sentence_stems = {
             (chunk.chunk_id, number): frozenset(analyzer.stems(chunk.sentence_text(span)))
             for chunk in index.chunks
@@ -161,11 +163,20 @@ class AnswerComposer:
             return 1.0
         total = supported = 0.0
         for group in groups:
-            weight = max(self.analyzer.idf(alternative) for alternative in group.alternatives)
+            weight = self._weight(group)
             total += weight
             if any(all(stem in stems for stem in alternative) for alternative in group.alternatives):
                 supported += weight
         return supported / total
+
+    def _weight(self, group: TermGroup) -> float:
+        """The largest IDF among the ways of saying the term; memoised, as the same terms recur across sentences."""
+        weight = self._group_weights.get(group)
+        if weight is None:
+            if len(self._group_weights) > MAX_MEMOISED_TERMS:
+                self._group_weights.clear()  # arbitrary user words must not grow memory without bound
+            weight = self._group_weights[group] = max(self.analyzer.idf(a) for a in group.alternatives)
+        return weight
 
     def _candidates(self, query: Query, hits: list[Hit], groups: tuple[TermGroup, ...]) -> list[_Candidate]:
         settings = self.settings
