@@ -24,8 +24,10 @@ $(INSTALLED): pyproject.toml constraints.txt | $(BIN)/python
 
 install: $(INSTALLED)
 
+# A fresh clone has the committed vectors; only the 90 MB ONNX query encoder (not in git) is exported.
 index: install
-	@test -f index/manifest.json -a -f index/query_encoder.onnx || $(BIN)/clonus-qa build
+	@test -f index/manifest.json || $(BIN)/clonus-qa build
+	@test -f index/query_encoder.onnx || $(BIN)/clonus-qa build --encoder-only
 
 run: index
 	$(BIN)/python app.py

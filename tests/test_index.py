@@ -14,9 +14,28 @@ COMMITTED_INDEX = PROJECT_DIR / "index"
 pytestmark = pytest.mark.model
 
 
-def test_committed_index_equals_a_fresh_build_byte_for_byte(fresh_index_dir):
-    for name in (MANIFEST_FILE, *INDEX_FILES):
-        assert (fresh_index_dir / name).read_bytes() == (COMMITTED_INDEX / name).read_bytes(), name
+# Float kernels differ in the last bits between CPU models (seen: 2.2e-7 between two
+# x86-64 machines), so vectors are compared to the committed ones within this margin;
+# on one machine a rebuild is byte-for-byte identical (tests/test_build.py).
+CROSS_MACHINE_VECTOR_ATOL = 1e-5
+
+
+def _manifest_without_digests(folder: Path) -> dict:
+    manifest = json.loads((folder / MANIFEST_FILE).read_text())
+    del manifest["files"]
+    return manifest
+
+
+def test_committed_index_equals_a_fresh_build(fresh_index_dir):
+    assert (fresh_index_dir / CHUNKS_FILE).read_bytes() == (COMMITTED_INDEX / CHUNKS_FILE).read_bytes()
+    assert _manifest_without_digests(fresh_index_dir) == _manifest_without_digests(COMMITTED_INDEX)
+    fresh, committed = Index.load(fresh_index_dir), Index.load(COMMITTED_INDEX)
+    np.testing.assert_allclose(fresh.sentence_vectors, committed.sentence_vectors, atol=CROSS_MACHINE_VECTOR_ATOL)
+    np.testing.assert_allclose(
+        fresh.chunk_index.reconstruct_n(0, fresh.chunk_index.ntotal),
+        committed.chunk_index.reconstruct_n(0, committed.chunk_index.ntotal),
+        atol=CROSS_MACHINE_VECTOR_ATOL,
+    )
 
 
 def test_manifest_records_model_chunker_corpus_and_versions():

@@ -6,7 +6,7 @@
 """
 
 from .answer import Answer, Citation, Status
-from .assistant import Assistant, build_index, default_corpus_dir, default_index_dir
+from .assistant import Assistant, build_index, default_corpus_dir, default_index_dir, export_query_encoder
 from .errors import (
     ClonusQAError,
     CorpusError,
@@ -22,6 +22,7 @@ __all__ = [
     "build_index",
     "default_corpus_dir",
     "default_index_dir",
+    "export_query_encoder",
     "Citation",
     "ClonusQAError",
     "CorpusError",

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from dataclasses import replace
 from pathlib import Path
 
 from .answer import Answer, AnswerComposer, ComposerSettings, Status
 from .conversation import normalize_history, resolve_followup
+import numpy as np
+
 from .embedding import (
+    MIN_EXPORT_COSINE,
+    ONNX_FILES,
     Encoder,
     OnnxEncoder,
     SentenceTransformerEncoder,
@@ -16,7 +21,7 @@ from .embedding import (
     export_onnx,
     resolve_model_location,
 )
-from .errors import IndexMissingError, InvalidArgumentError
+from .errors import IndexMissingError, IndexStaleError, InvalidArgumentError
 from .choices import Choice
 from .chunking import ChunkerSettings
 from .corpus import load_corpus
@@ -62,6 +67,32 @@ def build_index(
     probe_texts = [chunk.sentence_text(span) for chunk in index.chunks for span in chunk.sentences]
     index.save(index_dir, lambda folder: export_onnx(encoder, folder, probe_texts))
     return index
+
+
+def export_query_encoder(index_dir: str | Path | None = None, *, model: str | None = None) -> float:
+    """Add the ONNX query encoder to an existing index, leaving its vectors untouched.
+
+    A fresh clone has the committed vectors but not the 90 MB encoder (it is not in git).
+    Re-embedding would be needless, and on another CPU model the float kernels differ in
+    the last bits, so the committed files would change. Returns the export's agreement:
+    the lowest cosine between the encoder and the index's own sentence vectors.
+    """
+    index_dir = Path(index_dir) if index_dir is not None else default_index_dir()
+    model_name = model or configured_model_name()
+    index = Index.load(index_dir, model_name=model_name)
+    encoder = SentenceTransformerEncoder(model_name)
+    probe_texts = [chunk.sentence_text(span) for chunk in index.chunks for span in chunk.sentences]
+    with tempfile.TemporaryDirectory(prefix=".encoder-", dir=index_dir) as staging:
+        export_onnx(encoder, Path(staging), probe_texts)
+        exported = OnnxEncoder(Path(staging)).encode(probe_texts)
+        agreement = float(np.min(np.sum(exported * index.sentence_vectors, axis=1)))
+        if agreement < MIN_EXPORT_COSINE:
+            raise IndexStaleError(
+                f"the encoder disagrees with the vectors in {index_dir} (cosine {agreement:.4f}); run `clonus-qa build`"
+            )
+        for name in ONNX_FILES:
+            os.replace(Path(staging) / name, index_dir / name)
+    return agreement
 
 
 class Assistant:

@@ -10,7 +10,7 @@ from typing import TextIO
 
 import click
 
-from . import Answer, Assistant, ClonusQAError, Status, build_index
+from . import Answer, Assistant, ClonusQAError, Status, build_index, export_query_encoder
 from .chunking import DEFAULT_CHUNK_OVERLAP_CHARS, DEFAULT_CHUNK_SIZE_CHARS, ChunkerSettings
 
 EXIT_INDEX_PROBLEM = 2
@@ -49,14 +49,25 @@ def cli() -> None:
 @click.option("--model", help="Model name or folder (default: $CLONUS_QA_MODEL, else all-MiniLM-L6-v2).")
 @click.option("--chunk-size", default=DEFAULT_CHUNK_SIZE_CHARS, show_default=True, help="Largest passage, in characters.")
 @click.option("--chunk-overlap", default=DEFAULT_CHUNK_OVERLAP_CHARS, show_default=True, help="Characters shared by neighbouring passages.")
-def build(corpus_dir: Path | None, index_dir: Path | None, model: str | None, chunk_size: int, chunk_overlap: int) -> None:
+@click.option("--encoder-only", is_flag=True, help="Only add the ONNX query encoder to an existing index (e.g. after a fresh clone).")
+def build(
+    corpus_dir: Path | None, index_dir: Path | None, model: str | None, chunk_size: int, chunk_overlap: int, encoder_only: bool
+) -> None:
     """Chunk and embed the corpus into the index folder.
 
     \b
     Examples:
         clonus-qa build
         clonus-qa build --corpus my-articles/ --index-dir /tmp/my-index
+        clonus-qa build --encoder-only
     """
+    if encoder_only:
+        try:
+            agreement = export_query_encoder(index_dir, model=model)
+        except ClonusQAError as error:
+            raise UserFacingError(str(error)) from error
+        click.echo(f"Exported the ONNX query encoder (lowest cosine to the index vectors: {agreement:.5f}).", err=True)
+        return
     try:
         settings = ChunkerSettings(chunk_size, chunk_overlap)
     except ValueError as error:

@@ -29,6 +29,8 @@ MODEL_ENV_VAR = "CLONUS_QA_MODEL"
 EMBEDDING_BATCH_SIZE = 32
 ONNX_FILE = "query_encoder.onnx"
 ONNX_INFO_FILE = "query_encoder.json"
+TOKENIZER_FILE = "tokenizer.json"
+ONNX_FILES = (ONNX_FILE, ONNX_INFO_FILE, TOKENIZER_FILE)
 ONNX_OPSET = 17
 # Both cores for one query: a question encodes in about 2.0 ms with two threads and
 # 3.4 ms with one (onnxruntime 1.32, this 2-core machine).
@@ -106,7 +108,7 @@ class OnnxEncoder:
         info = json.loads((folder / ONNX_INFO_FILE).read_text(encoding="utf-8"))
         self.model_name = info["model_name"]
         self.dimension = int(info["dimension"])
-        self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self._tokenizer = Tokenizer.from_file(str(folder / TOKENIZER_FILE))
         self._tokenizer.enable_truncation(int(info["max_seq_length"]))
         self._tokenizer.enable_padding()
         options = onnxruntime.SessionOptions()
@@ -187,7 +189,7 @@ def export_onnx(encoder: SentenceTransformerEncoder, folder: Path, probe_texts: 
             opset_version=ONNX_OPSET,
             dynamo=False,
         )
-    model.tokenizer.backend_tokenizer.save(str(folder / "tokenizer.json"))
+    model.tokenizer.backend_tokenizer.save(str(folder / TOKENIZER_FILE))
     info = {
         "model_name": encoder.model_name,
         "dimension": encoder.dimension,
