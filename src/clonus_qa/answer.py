@@ -82,8 +82,12 @@ class ComposerSettings:
     cosine_weight: float = 0.45
     passage_weight: float = 0.25
     support_weight: float = 0.4
-    # Share of the question's key-term weight the quoted sentences must contain.
+    # Terms a follow-up inherits from the conversation count for less than its own words.
+    context_weight: float = 0.2
+    # Share of the weight of the question's key terms known to the article that the quote must contain.
     min_support: float = 0.5
+    # Largest share of the question's key-term weight that may fall on words the article never uses.
+    max_unknown_share: float = 0.4
     # With no key terms to check ("what is clonus?"), the sentence must at least be this close.
     min_cosine_without_terms: float = 0.35
     # A second, independent sentence must score at least this share of the best one.
@@ -137,17 +141,21 @@ class AnswerComposer:
     ) -> Answer:
         """`evidence_terms` are the words of the question itself (not of the conversation).
 
+        Terms that only the conversation adds (`query` is the resolved follow-up) lift a
+        sentence a little, so "how long does it last?" after a question on Botox prefers
+        sentences about Botox; whether the quote answers is judged on the new words alone.
         With `focus_groups`, the quoted sentences must also contain at least one of them:
         for a dose question, quoting the sentence that merely names the drug is no answer.
         """
         groups = evidence_terms.key_groups
-        candidates = self._candidates(query, hits, groups)
+        context_groups = tuple(group for group in query.terms.key_groups if group not in groups)
+        candidates = self._candidates(query, hits, groups, context_groups)
         if not candidates:
             return Answer(Status.NOT_FOUND, question, "")
         chosen = self._select(candidates, groups)
         quoted_stems = frozenset().union(*(c.stems for c in chosen))
         supported = (
-            self.support(groups, quoted_stems) >= self.settings.min_support
+            self.answers(groups, quoted_stems)
             if groups
             else max(c.cosine for c in chosen) >= self.settings.min_cosine_without_terms
         )
@@ -156,6 +164,21 @@ class AnswerComposer:
         if not supported:
             return Answer(Status.NOT_FOUND, question, "", related=self._related(hits, candidates))
         return self._answer(question, chosen, candidates)
+
+    def answers(self, groups: tuple[TermGroup, ...], stems: frozenset[str]) -> bool:
+        """Do sentences with these `stems` answer a question with these key terms?
+
+        Two separate tests, because missing words mean different things. A word the
+        article uses but the quote lacks may be incidental ("my uncle's leg"); half of
+        them by weight must be there. A word the article never uses names something it
+        does not discuss ("caffeine", "contagious"); it may carry only a small share.
+        """
+        known = tuple(group for group in groups if group.known)
+        unknown_share = 1.0 - sum(self._weight(g) for g in known) / sum(self._weight(g) for g in groups)
+        return (
+            self.support(known, stems) >= self.settings.min_support
+            and unknown_share <= self.settings.max_unknown_share
+        )
 
     def support(self, groups: tuple[TermGroup, ...], stems: frozenset[str]) -> float:
         """IDF-weighted share of the question's key terms found in `stems` (1.0 when there are none)."""
@@ -178,7 +201,9 @@ class AnswerComposer:
             weight = self._group_weights[group] = max(self.analyzer.idf(a) for a in group.alternatives)
         return weight
 
-    def _candidates(self, query: Query, hits: list[Hit], groups: tuple[TermGroup, ...]) -> list[_Candidate]:
+    def _candidates(
+        self, query: Query, hits: list[Hit], groups: tuple[TermGroup, ...], context_groups: tuple[TermGroup, ...] = ()
+    ) -> list[_Candidate]:
         settings = self.settings
         candidates = []
         for hit in hits:
@@ -193,6 +218,7 @@ class AnswerComposer:
                     settings.cosine_weight * cosine
                     + settings.passage_weight * passage_cosine
                     + settings.support_weight * self.support(groups, stems)
+                    + (settings.context_weight * self.support(context_groups, stems) if context_groups else 0.0)
                 )
                 candidates.append(_Candidate(hit.chunk, number, span, score, cosine, stems))
         return sorted(candidates, key=lambda c: -c.score)

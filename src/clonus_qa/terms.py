@@ -23,8 +23,11 @@ _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 MIN_CORRECTABLE_WORD_CHARS = 5
 LONG_WORD_CHARS = 7
 MAX_LEXICON_PHRASE_WORDS = 3
-
-
+# Stemmers leave some families apart ("failing" -> fail, "failure" -> failur); an article
+# stem that extends a question stem of at least MIN_VARIANT_STEM_CHARS by at most
+# MAX_VARIANT_SUFFIX_CHARS letters (or the reverse) counts as the same word.
+MIN_VARIANT_STEM_CHARS = 4
+MAX_VARIANT_SUFFIX_CHARS = 3
 
 def _word_list(name: str) -> frozenset[str]:
     return frozenset(word for line in data_lines(name) for word in line.split())
@@ -99,6 +102,7 @@ class TermAnalyzer:
         for stems in passage_stems:
             for stem in stems:
                 self._document_frequency[stem] = self._document_frequency.get(stem, 0) + 1
+        self._article_stems = tuple(sorted(self._document_frequency))
 
     def _read_lexicon(self) -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
         lexicon: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}
@@ -122,6 +126,18 @@ class TermAnalyzer:
         """Rarer stems say more about which passage answers; unseen stems say the most."""
         frequency = min((self._document_frequency.get(stem, 0) for stem in alternative), default=0)
         return math.log((self._passage_count + 1) / (frequency + 0.5))
+
+    def variants(self, stem: str) -> tuple[str, ...]:
+        """Article stems of the same word family when the stemmer split them (empty when the stem itself occurs)."""
+        if stem in self._document_frequency or len(stem) < MIN_VARIANT_STEM_CHARS:
+            return ()
+        return tuple(
+            other
+            for other in self._article_stems
+            if len(other) >= MIN_VARIANT_STEM_CHARS
+            and (other.startswith(stem) or stem.startswith(other))
+            and abs(len(other) - len(stem)) <= MAX_VARIANT_SUFFIX_CHARS
+        )
 
     def correct(self, word: str) -> str:
         """The article's word one or two typing slips away, or the word itself."""
@@ -154,8 +170,16 @@ class TermAnalyzer:
                 search_stems.extend(self.stem(w) for w in phrase if w not in self.stopwords)
                 continue
             own = tuple(self.stem(w) for w in phrase)
-            stem_alternatives = (own,) + tuple(tuple(self.stem(w) for w in alt) for alt in alternatives)
-            known = any(w in self.known_words for w in phrase) or bool(alternatives)
+            variants = tuple(
+                own[:i] + (variant,) + own[i + 1 :] for i, stem in enumerate(own) for variant in self.variants(stem)
+            )
+            stem_alternatives = (own, *variants) + tuple(tuple(self.stem(w) for w in alt) for alt in alternatives)
+            known = (
+                any(w in self.known_words for w in phrase)
+                or bool(alternatives)
+                or all(stem in self._document_frequency for stem in own)
+                or bool(variants)
+            )
             groups.append(TermGroup(" ".join(phrase), stem_alternatives, known))
             search_stems.extend(stem for alternative in stem_alternatives for stem in alternative)
         on_topic = any(word in self.topic_words for word in words)
