@@ -18,7 +18,7 @@ PROJECT_DIR = Path(__file__).resolve().parents[1]
 def _compose(assistant, question):
     query = assistant.query(question)
     hits = assistant.retrievers[RetrieverKind.HYBRID].run(query)
-    return assistant.composer.run(question, query, hits, query.terms)
+    return assistant.composer.run(question, query, hits, query)
 
 
 def test_a_sentence_that_explains_the_one_before_is_quoted_with_it(assistant):

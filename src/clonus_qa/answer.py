@@ -19,7 +19,7 @@ import numpy as np
 from .chunking import Chunk, Span
 from .index import Index
 from .retrieval import Hit, Query
-from .terms import QueryTerms, TermAnalyzer, TermGroup
+from .terms import TermAnalyzer, TermGroup
 
 ANSWER_PREFIX = "According to the article:"
 MAX_MEMOISED_TERMS = 20_000
@@ -88,6 +88,8 @@ class ComposerSettings:
     min_support: float = 0.5
     # Largest share of the question's key-term weight that may fall on words the article never uses.
     max_unknown_share: float = 0.4
+    # ... unless dropping those words changes the question's embedding by at most this (1 - cosine).
+    max_unknown_word_load: float = 0.1
     # With no key terms to check ("what is clonus?"), the sentence must at least be this close.
     min_cosine_without_terms: float = 0.35
     # A second, independent sentence must score at least this share of the best one.
@@ -136,10 +138,10 @@ class AnswerComposer:
         question: str,
         query: Query,
         hits: list[Hit],
-        evidence_terms: QueryTerms,
+        message: Query,
         focus_groups: tuple[TermGroup, ...] | None = None,
     ) -> Answer:
-        """`evidence_terms` are the words of the question itself (not of the conversation).
+        """`message` is the question itself, without the conversation: its words are the evidence to find.
 
         Terms that only the conversation adds (`query` is the resolved follow-up) lift a
         sentence a little, so "how long does it last?" after a question on Botox prefers
@@ -147,7 +149,7 @@ class AnswerComposer:
         With `focus_groups`, the quoted sentences must also contain at least one of them:
         for a dose question, quoting the sentence that merely names the drug is no answer.
         """
-        groups = evidence_terms.key_groups
+        groups = message.terms.key_groups
         context_groups = tuple(group for group in query.terms.key_groups if group not in groups)
         candidates = self._candidates(query, hits, groups, context_groups)
         if not candidates:
@@ -155,7 +157,7 @@ class AnswerComposer:
         chosen = self._select(candidates, groups)
         quoted_stems = frozenset().union(*(c.stems for c in chosen))
         supported = (
-            self.answers(groups, quoted_stems)
+            self.answers(groups, quoted_stems, message.unknown_word_load)
             if groups
             else max(c.cosine for c in chosen) >= self.settings.min_cosine_without_terms
         )
@@ -165,20 +167,23 @@ class AnswerComposer:
             return Answer(Status.NOT_FOUND, question, "", related=self._related(hits, candidates))
         return self._answer(question, chosen, candidates)
 
-    def answers(self, groups: tuple[TermGroup, ...], stems: frozenset[str]) -> bool:
+    def answers(self, groups: tuple[TermGroup, ...], stems: frozenset[str], unknown_word_load: float = 0.0) -> bool:
         """Do sentences with these `stems` answer a question with these key terms?
 
         Two separate tests, because missing words mean different things. A word the
         article uses but the quote lacks may be incidental ("my uncle's leg"); half of
         them by weight must be there. A word the article never uses names something it
-        does not discuss ("caffeine", "contagious"); it may carry only a small share.
+        does not discuss ("caffeine", "contagious") and may carry only a small share of
+        the key terms -- unless the encoder says the question means nearly the same
+        without it (`unknown_word_load`), as with "my nan is on dialysis ...".
         """
+        settings = self.settings
         known = tuple(group for group in groups if group.known)
         unknown_share = 1.0 - sum(self._weight(g) for g in known) / sum(self._weight(g) for g in groups)
-        return (
-            self.support(known, stems) >= self.settings.min_support
-            and unknown_share <= self.settings.max_unknown_share
+        unknown_words_incidental = (
+            unknown_share <= settings.max_unknown_share or unknown_word_load <= settings.max_unknown_word_load
         )
+        return self.support(known, stems) >= settings.min_support and unknown_words_incidental
 
     def support(self, groups: tuple[TermGroup, ...], stems: frozenset[str]) -> float:
         """IDF-weighted share of the question's key terms found in `stems` (1.0 when there are none)."""

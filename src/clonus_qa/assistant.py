@@ -28,7 +28,7 @@ from .corpus import load_corpus
 from .index import Index
 from .retrieval import DenseRetriever, FusionMode, Hit, HybridRetriever, LexicalRetriever, Query, RetrieverKind
 from .safety import DISCLAIMER, NOT_FOUND_TEXT, SafetyGate, clean_text, input_problem
-from .terms import TermAnalyzer, model_dictionary_words
+from .terms import TermAnalyzer, model_dictionary_words, without_words
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 INDEX_DIR_ENV_VAR = "CLONUS_QA_INDEX_DIR"
@@ -141,7 +141,12 @@ class Assistant:
         return cls(index, encoder)
 
     def query(self, text: str) -> Query:
-        return Query(text, self.encoder.encode([text])[0], self.analyzer.analyze(text))
+        """Embed and analyse `text`; with unknown words, also weigh them (both texts in one encoder call)."""
+        terms = self.analyzer.analyze(text)
+        if not terms.unknown_words:
+            return Query(text, self.encoder.encode([text])[0], terms)
+        vectors = self.encoder.encode([text, without_words(text, terms.unknown_words)])
+        return Query(text, vectors[0], terms, unknown_word_load=round(1.0 - float(vectors[0] @ vectors[1]), 6))
 
     def search(
         self,
@@ -177,7 +182,7 @@ class Assistant:
             return Answer(Status.OUT_OF_SCOPE, question, triage.decline, disclaimer=DISCLAIMER)
         hits = self.retrievers[RetrieverKind.HYBRID].run(query)
         focus = self.gate.beyond_medication(message_query.terms) if triage.medication else None
-        answer = self.composer.run(question, query, hits, message_query.terms, focus)
+        answer = self.composer.run(question, query, hits, message_query, focus)
         if answer.status is Status.NOT_FOUND:
             answer = replace(answer, answer=NOT_FOUND_TEXT)
         return replace(answer, disclaimer=DISCLAIMER, notices=triage.notices())

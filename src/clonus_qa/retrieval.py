@@ -29,11 +29,17 @@ RRF_K = 61
 
 @dataclass(frozen=True)
 class Query:
-    """A question ready for search: its text, its embedding and its analysed terms."""
+    """A question ready for search: its text, its embedding and its analysed terms.
+
+    `unknown_word_load` is how much of the question's meaning rests on words the article
+    never uses: one minus the cosine between the question and the question without them
+    (0.0 when there are none).
+    """
 
     text: str
     vector: np.ndarray = field(compare=False, repr=False)
     terms: QueryTerms
+    unknown_word_load: float = 0.0
 
 
 @dataclass(frozen=True)

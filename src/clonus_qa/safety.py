@@ -44,6 +44,9 @@ POISON_GUIDANCE = (
     "For a possible overdose or poisoning, also call your poison control centre (1-800-222-1222 in the US) "
     "and keep the medicine packet to show the responders."
 )
+BLEEDING_GUIDANCE = (
+    "While you wait for help, press firmly on the wound with a clean cloth and keep pressing."
+)
 MEDICATION_NOTICE = (
     "Medication: do not start, stop or change a medicine or its dose without the prescriber or a "
     "pharmacist. The article gives no doses."
@@ -62,7 +65,7 @@ TOO_LONG_TEXT = (
 )
 NO_WORDS_TEXT = "Please ask your question in words, for example: \"How is clonus treated?\""
 
-_GUIDANCE_BY_FLAG = {"self_harm": CRISIS_GUIDANCE, "overdose": POISON_GUIDANCE}
+_GUIDANCE_BY_FLAG = {"self_harm": CRISIS_GUIDANCE, "overdose": POISON_GUIDANCE, "bleeding": BLEEDING_GUIDANCE}
 # Unicode categories removed from user text: controls (Cc) and format characters (Cf),
 # which include the bidi overrides that can make text display in a misleading order.
 _REMOVED_CATEGORIES = ("Cc", "Cf")

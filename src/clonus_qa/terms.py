@@ -26,7 +26,7 @@ MAX_LEXICON_PHRASE_WORDS = 3
 # Stemmers leave some families apart ("failing" -> fail, "failure" -> failur); an article
 # stem that extends a question stem of at least MIN_VARIANT_STEM_CHARS by at most
 # MAX_VARIANT_SUFFIX_CHARS letters (or the reverse) counts as the same word.
-MIN_VARIANT_STEM_CHARS = 4
+MIN_VARIANT_STEM_CHARS = 5
 MAX_VARIANT_SUFFIX_CHARS = 3
 
 def _word_list(name: str) -> frozenset[str]:
@@ -70,6 +70,12 @@ class QueryTerms:
     @property
     def corrected_text(self) -> str:
         return " ".join(self.words)
+
+
+def without_words(text: str, words: tuple[str, ...]) -> str:
+    """`text` with every whitespace-separated token that contains one of `words` left out."""
+    dropped = {word for phrase in words for word in phrase.split()}
+    return " ".join(token for token in text.split() if not dropped & set(tokenize(token)))
 
 
 class TermAnalyzer:
@@ -166,9 +172,11 @@ class TermAnalyzer:
             else:
                 phrase, alternatives = (words[position],), ()
                 position += 1
-            if len(phrase) == 1 and (phrase[0] in self.stopwords or phrase[0] in self.generic_words):
+            if len(phrase) == 1 and self._not_key(phrase[0]):
                 search_stems.extend(self.stem(w) for w in phrase if w not in self.stopwords)
                 continue
+            if any(group.word == " ".join(phrase) for group in groups):
+                continue  # "can clonus be in the knee? my knee ..." asks about the knee once
             own = tuple(self.stem(w) for w in phrase)
             variants = tuple(
                 own[:i] + (variant,) + own[i + 1 :] for i, stem in enumerate(own) for variant in self.variants(stem)
@@ -184,6 +192,10 @@ class TermAnalyzer:
             search_stems.extend(stem for alternative in stem_alternatives for stem in alternative)
         on_topic = any(word in self.topic_words for word in words)
         return QueryTerms(tuple(words), corrections, tuple(groups), tuple(dict.fromkeys(search_stems)), on_topic)
+
+    def _not_key(self, word: str) -> bool:
+        """Function words, the subject itself, and numbers (ages, years, "8yo") name no idea to look for."""
+        return word in self.stopwords or word in self.generic_words or any(ch.isdigit() for ch in word)
 
     def _lexicon_match(
         self, words: list[str], position: int
