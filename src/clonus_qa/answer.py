@@ -174,14 +174,15 @@ class AnswerComposer:
         article uses but the quote lacks may be incidental ("my uncle's leg"); half of
         them by weight must be there. A word the article never uses names something it
         does not discuss ("caffeine", "contagious") and may carry only a small share of
-        the key terms -- unless the encoder says the question means nearly the same
-        without it (`unknown_word_load`), as with "my nan is on dialysis ...".
+        the key terms -- unless the question also names something the article knows and
+        the encoder says it means nearly the same without the word (`unknown_word_load`),
+        as with "my nan is on dialysis for kidney failure ...".
         """
         settings = self.settings
         known = tuple(group for group in groups if group.known)
         unknown_share = 1.0 - sum(self._weight(g) for g in known) / sum(self._weight(g) for g in groups)
-        unknown_words_incidental = (
-            unknown_share <= settings.max_unknown_share or unknown_word_load <= settings.max_unknown_word_load
+        unknown_words_incidental = unknown_share <= settings.max_unknown_share or (
+            bool(known) and unknown_word_load <= settings.max_unknown_word_load
         )
         return self.support(known, stems) >= settings.min_support and unknown_words_incidental
 

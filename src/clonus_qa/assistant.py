@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .answer import Answer, AnswerComposer, ComposerSettings, Status
-from .conversation import normalize_history, resolve_followup
+from .conversation import asking_sentence, normalize_history, resolve_followup
 import numpy as np
 
 from .embedding import (
@@ -141,12 +141,24 @@ class Assistant:
         return cls(index, encoder)
 
     def query(self, text: str) -> Query:
-        """Embed and analyse `text`; with unknown words, also weigh them (both texts in one encoder call)."""
-        terms = self.analyzer.analyze(text)
-        if not terms.unknown_words:
-            return Query(text, self.encoder.encode([text])[0], terms)
-        vectors = self.encoder.encode([text, without_words(text, terms.unknown_words)])
-        return Query(text, vectors[0], terms, unknown_word_load=round(1.0 - float(vectors[0] @ vectors[1]), 6))
+        return self._queries([text], evidence_text=text)[text]
+
+    def _queries(self, texts: list[str], evidence_text: str) -> dict[str, Query]:
+        """Embed and analyse several texts in one encoder call (one forward pass is most of a query's cost).
+
+        The evidence text also gets its `unknown_word_load`, which needs the text without its unknown words.
+        """
+        distinct = list(dict.fromkeys([*texts, evidence_text]))
+        terms = {text: self.analyzer.analyze(text) for text in distinct}
+        unknown = terms[evidence_text].unknown_words
+        batch = distinct + ([without_words(evidence_text, unknown)] if unknown else [])
+        vectors = self.encoder.encode(batch)
+        queries = {text: Query(text, vector, terms[text]) for text, vector in zip(distinct, vectors)}
+        if unknown:
+            evidence = queries[evidence_text]
+            load = round(1.0 - float(evidence.vector @ vectors[-1]), 6)
+            queries[evidence_text] = replace(evidence, unknown_word_load=load)
+        return queries
 
     def search(
         self,
@@ -173,8 +185,9 @@ class Assistant:
             return Answer(Status.INVALID, question, problem, error=problem)
         turns = normalize_history(history)
         resolved = resolve_followup(text, turns, self.analyzer)
-        message_query = self.query(text)
-        query = self.query(resolved.search_text) if resolved.is_followup else message_query
+        asked = asking_sentence(text)
+        queries = self._queries([text, resolved.search_text], evidence_text=asked)
+        message_query, query, evidence_query = queries[text], queries[resolved.search_text], queries[asked]
         triage = self.gate.run(text, message_query.vector, query.terms)
         if triage.urgent:
             return Answer(Status.URGENT, question, triage.guidance(), disclaimer=DISCLAIMER, notices=triage.notices())
@@ -182,7 +195,7 @@ class Assistant:
             return Answer(Status.OUT_OF_SCOPE, question, triage.decline, disclaimer=DISCLAIMER)
         hits = self.retrievers[RetrieverKind.HYBRID].run(query)
         focus = self.gate.beyond_medication(message_query.terms) if triage.medication else None
-        answer = self.composer.run(question, query, hits, message_query, focus)
+        answer = self.composer.run(question, query, hits, evidence_query, focus)
         if answer.status is Status.NOT_FOUND:
             answer = replace(answer, answer=NOT_FOUND_TEXT)
         return replace(answer, disclaimer=DISCLAIMER, notices=triage.notices())

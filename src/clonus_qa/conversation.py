@@ -2,7 +2,8 @@
 
 "Is it safe to drive on them?" means nothing alone; after "Which drugs are used for
 clonus?" it is a question about those drugs. A follow-up is searched together with
-the user's previous question, while the evidence check still uses only the new words.
+the user's previous question, while the evidence check still uses only the new words
+-- and, in a message that tells a story before it asks, only the asking sentence.
 """
 
 from __future__ import annotations
@@ -52,6 +53,30 @@ def normalize_history(history: object) -> tuple[Message, ...]:
         if role in ROLES and isinstance(content, str) and content.strip():
             messages.append(Message(role, clean_text(content)[:MAX_QUESTION_CHARS]))
     return tuple(messages[-MAX_HISTORY_MESSAGES:])
+
+
+# A sentence ends at . ? ! (one or more) followed by a space; "e.g. " and decimals are rare in questions.
+_SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
+# Below this many words the last sentence is too thin to stand alone ("why?"): the whole message is the question.
+MIN_ASKING_SENTENCE_WORDS = 3
+
+
+def asking_sentence(message: str) -> str:
+    """The sentence of a chatty message that asks, whose words the quoted answer must contain.
+
+    "Dad's cirrhosis has progressed to liver failure and now his hands keep jerking.
+    Could his liver be the reason?" asks about the liver; the story before it is context,
+    which still guides the search. The asking sentence is the last one with a question
+    mark, else the last one; when it is very short or points back ("could that be the
+    meds?"), the whole message is the question.
+    """
+    sentences = [part.strip() for part in _SENTENCE_END.split(message.strip()) if part.strip()]
+    if len(sentences) < 2:
+        return message
+    asked = next((s for s in reversed(sentences) if "?" in s), sentences[-1])
+    if len(asked.split()) < MIN_ASKING_SENTENCE_WORDS or _POINTS_BACK.search(asked):
+        return message  # "why would it help?" needs the sentence that says what "it" is
+    return asked
 
 
 def resolve_followup(question: str, history: tuple[Message, ...], analyzer: TermAnalyzer) -> ResolvedQuestion:
