@@ -57,3 +57,23 @@ def test_passages_made_only_of_a_list_introduction_do_not_break_declines(assista
     small = Assistant(index, assistant.encoder)
     for question in ("Is clonus contagious?", "what treatments are there", "what is the treatment list"):
         assert _compose(small, question).status in (Status.ANSWERED, Status.NOT_FOUND)
+
+
+@pytest.mark.parametrize(
+    "question,status",
+    [
+        ("my nan is on dialysis for kidney failure and her arms keep jerking, is there a link", Status.ANSWERED),
+        ("can caffeine make clonus worse", Status.NOT_FOUND),
+        ("at what age does clonus start", Status.NOT_FOUND),
+    ],
+)
+def test_unknown_words_decline_only_when_the_question_rests_on_them(assistant, question, status):
+    assert _compose(assistant, question).status is status
+
+
+def test_unknown_word_load_measures_how_much_meaning_the_unknown_words_carry(assistant):
+    incidental = assistant.query("my nan is on dialysis for kidney failure, is there a link to clonus")
+    central = assistant.query("is clonus contagious")
+    assert incidental.terms.unknown_words and central.terms.unknown_words
+    assert incidental.unknown_word_load < central.unknown_word_load
+    assert assistant.query("what causes clonus").unknown_word_load == 0.0

@@ -1,6 +1,6 @@
 import pytest
 
-from clonus_qa.terms import TermAnalyzer, tokenize
+from clonus_qa.terms import TermAnalyzer, tokenize, without_words
 
 PASSAGES = [
     "Treatment for clonus can vary. Baclofen (Lioresal) and tizanidine (Zanaflex) are drugs.",
@@ -45,3 +45,21 @@ def test_unknown_words_are_reported_and_generic_words_are_not_key_terms(analyzer
 def test_rare_terms_weigh_more_than_common_ones(analyzer):
     assert analyzer.idf(("zanaflex",)) > analyzer.idf(("clonus",))
     assert analyzer.idf(("never-seen",)) > analyzer.idf(("zanaflex",))
+
+
+def test_a_stem_the_stemmer_split_off_still_matches_its_family():
+    analyzer = TermAnalyzer(["The diagnosis of clonus takes an examination.", "It is over."])
+    assert analyzer.variants(analyzer.stem("diagnosed")) == ("diagnosi",)
+    assert analyzer.variants(analyzer.stem("overdose")) == (), "short stems are too ambiguous to extend"
+    assert {group.word: group.known for group in analyzer.analyze("when was it diagnosed").key_groups}["diagnosed"]
+
+
+def test_numbers_relatives_and_repeats_are_not_key_terms(analyzer):
+    terms = analyzer.analyze("my uncle is 72, can clonus be in the knee? his knee jumps")
+    words = [group.word for group in terms.key_groups]
+    assert "uncle" not in words and "72" not in words
+    assert words.count("knee") == 1
+
+
+def test_without_words_drops_every_token_holding_one_of_them():
+    assert without_words("Is clonus contagious? Really, contagious!", ("contagious",)) == "Is clonus Really,"

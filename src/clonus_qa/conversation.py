@@ -17,7 +17,8 @@ from .terms import TermAnalyzer
 ROLES = ("user", "assistant")
 # Words that point back to something said before.
 _POINTS_BACK = re.compile(
-    r"\b(it|its|it's|they|them|their|this|that|these|those|he|she|him|her|one|ones|there|same)\b"
+    r"\b(it|its|it's|they|them|their|this|that|these|those|he|she|him|her|one|ones|same)\b"
+    r"|(?<!\bis )(?<!\bare )\bthere\b(?!\s+(is|are|was|were|be)\b)"  # "go there", not "is there a link"
     r"|^(and|also|what about|how about|but|so|then|ok|okay)\b",
     re.IGNORECASE,
 )

@@ -1,0 +1,36 @@
+"""History cleaning, follow-up resolution and the asking sentence of a chatty message."""
+
+import pytest
+
+from clonus_qa.conversation import Message, asking_sentence, normalize_history, resolve_followup
+from clonus_qa.safety import MAX_HISTORY_MESSAGES
+from clonus_qa.terms import TermAnalyzer
+
+
+@pytest.mark.parametrize(
+    "message,asked",
+    [
+        ("What causes clonus?", "What causes clonus?"),
+        ("Dad has liver failure. His hands jerk. Could his liver be the reason?", "Could his liver be the reason?"),
+        ("I had a stroke years ago. Is there a link between stroke and clonus", "Is there a link between stroke and clonus"),
+        ("My GP gave me klonopin. Why would it help?", "My GP gave me klonopin. Why would it help?"),
+        ("I read about baclofen. why?", "I read about baclofen. why?"),
+    ],
+)
+def test_the_asking_sentence_is_the_last_question_unless_it_leans_on_the_story(message, asked):
+    assert asking_sentence(message) == asked
+
+
+def test_history_keeps_only_recent_well_formed_messages():
+    history = [{"role": "user", "content": f"q{i}"} for i in range(20)] + ["junk", {"role": "system", "content": "x"}]
+    kept = normalize_history(history)
+    assert len(kept) == MAX_HISTORY_MESSAGES and kept[-1] == Message("user", "q19")
+    assert normalize_history("not a list") == ()
+
+
+def test_a_followup_that_points_back_is_searched_with_the_previous_question():
+    analyzer = TermAnalyzer(["Clonus drugs cause drowsiness."])
+    history = (Message("user", "Which drugs treat clonus?"), Message("assistant", "..."))
+    resolved = resolve_followup("do they make you sleepy?", history, analyzer)
+    assert resolved.is_followup and resolved.search_text.startswith("Which drugs treat clonus?")
+    assert not resolve_followup("What causes clonus?", history, analyzer).is_followup
