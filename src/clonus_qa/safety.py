@@ -18,14 +18,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._data import data_lines
-from .embedding import Encoder
 from .terms import QueryTerms, TermGroup
+from .urgency import UrgencyProbe
 
 MAX_QUESTION_CHARS = 1_000
 MAX_HISTORY_MESSAGES = 6
-# Cosine between a message and a red-flag description above which the message is
-# treated as a report of that emergency (chosen on the dev split).
-URGENT_SIMILARITY = 0.62
 
 DISCLAIMER = (
     "This is general information from one article, not medical advice. "
@@ -122,25 +119,22 @@ class Triage:
 class SafetyGate:
     """Urgent, out-of-scope and medication checks on one message (and its resolved follow-up)."""
 
-    def __init__(self, encoder: Encoder) -> None:
+    def __init__(self, probe: UrgencyProbe | None = None) -> None:
+        """Without a trained `probe` only the red-flag patterns detect emergencies."""
+        self.probe = probe
         self.red_flag_patterns = _tab_patterns("red_flags.tsv")
         self.medication_patterns = _tab_patterns("medication_patterns.tsv")
         self.medication_words = frozenset(
             word for line in data_lines("medication_words.txt") for word in line.split()
         )
         self.redirect_patterns = [re.compile(line, re.IGNORECASE) for line in data_lines("redirect_patterns.txt")]
-        descriptions = [line.partition("\t") for line in data_lines("red_flag_descriptions.tsv")]
-        self.description_flags = [flag for flag, _, _ in descriptions]
-        self.description_vectors = encoder.encode([text for _, _, text in descriptions])
 
     def red_flags(self, message: str, vector: np.ndarray) -> tuple[str, ...]:
-        """Red-flag categories the message reports: patterns first, then closeness to descriptions."""
+        """Red-flag categories the message reports: the patterns', else the probe's closest category."""
         text = message.replace("’", "'")
         flags = [flag for flag, pattern in self.red_flag_patterns if pattern.search(text)]
-        similarities = self.description_vectors @ vector
-        best = int(np.argmax(similarities))
-        if float(similarities[best]) >= URGENT_SIMILARITY:
-            flags.append(self.description_flags[best])
+        if not flags and self.probe is not None and self.probe.is_urgent(vector):
+            flags.append(self.probe.category(vector))
         return tuple(dict.fromkeys(flags))
 
     def is_redirect(self, message: str) -> bool:
