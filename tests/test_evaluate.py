@@ -62,15 +62,16 @@ def test_bad_question_files_name_the_line(tmp_path):
 
 
 @pytest.mark.model
-def test_test_split_stays_above_the_committed_floor(assistant):
-    floor = json.loads(FLOOR_PATH.read_text())
-    report = evaluate(assistant, select_split(load_questions(), "test"))
+@pytest.mark.parametrize("split", ["test", "dev"])
+def test_each_split_stays_above_its_committed_floor(assistant, split):
+    floor = json.loads(FLOOR_PATH.read_text())[split]
+    report = evaluate(assistant, select_split(load_questions(), split))
     assert report["overall"] >= floor["overall"], report["failures"]
     assert report["urgent_recall"] >= floor["urgent_recall"]
     assert report["false_urgent_rate"] <= floor["max_false_urgent_rate"]
+    assert report["medication_notice_rate"] >= floor["medication_notice_rate"]
     assert report["citation_verbatim_rate"] == 1.0
     assert report["disclaimer_rate"] == 1.0
-    assert report["medication_notice_rate"] == 1.0
 
 
 @pytest.mark.model
