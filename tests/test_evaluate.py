@@ -85,3 +85,11 @@ def test_eval_command_prints_json_and_writes_report_and_chart(tmp_path):
     assert set(report["by_kind"]) == set(KINDS)
     assert (tmp_path / "report.md").read_text().startswith("# clonus-qa evaluation")
     assert (tmp_path / "report.png").read_bytes()[:4] == b"\x89PNG"
+
+
+@pytest.mark.model
+def test_the_onnx_query_encoder_scores_as_well_as_torch(assistant, torch_assistant):
+    questions = select_split(load_questions(), "test")
+    onnx_report, torch_report = evaluate(assistant, questions), evaluate(torch_assistant, questions)
+    assert onnx_report["overall"] >= torch_report["overall"] - 0.01
+    assert onnx_report["urgent_recall"] >= torch_report["urgent_recall"]
