@@ -68,16 +68,14 @@ def asking_sentence(message: str) -> str:
     "Dad's cirrhosis has progressed to liver failure and now his hands keep jerking.
     Could his liver be the reason?" asks about the liver; the story before it is context,
     which still guides the search. The asking sentence is the last one with a question
-    mark, else the last one; when it is very short or points back ("could that be the
-    meds?"), the whole message is the question.
+    mark, else the last one; when it is very short ("why?"), the whole message is the
+    question.
     """
     sentences = [part.strip() for part in _SENTENCE_END.split(message.strip()) if part.strip()]
     if len(sentences) < 2:
         return message
     asked = next((s for s in reversed(sentences) if "?" in s), sentences[-1])
-    if len(asked.split()) < MIN_ASKING_SENTENCE_WORDS or _POINTS_BACK.search(asked):
-        return message  # "why would it help?" needs the sentence that says what "it" is
-    return asked
+    return asked if len(asked.split()) >= MIN_ASKING_SENTENCE_WORDS else message
 
 
 def resolve_followup(question: str, history: tuple[Message, ...], analyzer: TermAnalyzer) -> ResolvedQuestion:
