@@ -33,16 +33,16 @@ def main() -> None:
     from clonus_qa.embedding import SentenceTransformerEncoder
     from clonus_qa.evaluate import evaluate, load_questions, select_split
     from clonus_qa.index import Index
-    from clonus_qa.urgency import UrgencyProbe
+    from clonus_qa.probes import MessageProbes
 
     encoder = SentenceTransformerEncoder()
     documents = load_corpus(PROJECT_DIR / "corpus")
     dev = select_split(load_questions(), "dev")
-    probe = UrgencyProbe.train(encoder)  # the chunking does not change it; train once
+    probes = MessageProbes.train(encoder)  # the chunking does not change them; train once
     rows = []
     for size, overlap in QUICK_SETTINGS if args.quick else SETTINGS:
         index = Index.build(documents, encoder, ChunkerSettings(size, overlap))
-        report = evaluate(Assistant(index, encoder, urgency_probe=probe), dev)
+        report = evaluate(Assistant(index, encoder, probes=probes), dev)
         rows.append({
             "size_chars": size,
             "overlap_chars": overlap,

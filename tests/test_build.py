@@ -9,7 +9,7 @@ import pytest
 
 from clonus_qa import build_index
 from clonus_qa.index import INDEX_FILES, MANIFEST_FILE, Index
-from clonus_qa.urgency import PROBE_FILE
+from clonus_qa.probes import PROBES_FILE
 
 pytestmark = pytest.mark.model
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -17,7 +17,7 @@ PROJECT_DIR = Path(__file__).resolve().parents[1]
 
 def _same_files(folder: Path, reference: Path) -> bool:
     """Byte-for-byte: builds on one machine are deterministic (the committed index may come from another CPU)."""
-    return all((folder / n).read_bytes() == (reference / n).read_bytes() for n in (MANIFEST_FILE, PROBE_FILE, *INDEX_FILES))
+    return all((folder / n).read_bytes() == (reference / n).read_bytes() for n in (MANIFEST_FILE, PROBES_FILE, *INDEX_FILES))
 
 
 def test_an_interrupted_build_leaves_the_old_index_intact(tmp_path, fresh_index_dir):

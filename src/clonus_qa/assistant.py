@@ -29,7 +29,7 @@ from .index import Index
 from .retrieval import DenseRetriever, FusionMode, Hit, HybridRetriever, LexicalRetriever, Query, RetrieverKind
 from .safety import DISCLAIMER, NOT_FOUND_TEXT, SafetyGate, clean_text, input_problem
 from .terms import TermAnalyzer, model_dictionary_words, without_words
-from .urgency import UrgencyProbe
+from .probes import MessageProbes
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 INDEX_DIR_ENV_VAR = "CLONUS_QA_INDEX_DIR"
@@ -66,11 +66,11 @@ def build_index(
     encoder = SentenceTransformerEncoder(model or configured_model_name())
     index = Index.build(load_corpus(corpus_dir), encoder, chunker, corpus_dir=corpus_dir)
     probe_texts = [chunk.sentence_text(span) for chunk in index.chunks for span in chunk.sentences]
-    probe = UrgencyProbe.train(encoder)
+    probes = MessageProbes.train(encoder)
 
     def write_extras(folder: Path) -> None:
         export_onnx(encoder, folder, probe_texts)
-        probe.save(folder)
+        probes.save(folder)
 
     index.save(index_dir, write_extras)
     return index
@@ -110,7 +110,7 @@ class Assistant:
         index: Index,
         encoder: Encoder,
         fusion: FusionMode = FusionMode.RECIPROCAL_RANK,
-        urgency_probe: UrgencyProbe | None = None,
+        probes: MessageProbes | None = None,
     ) -> None:
         self.index = index
         self.encoder = encoder
@@ -124,7 +124,7 @@ class Assistant:
             RetrieverKind.HYBRID: HybridRetriever(dense, lexical, fusion, SEARCH_TOP_K),
         }
         self.composer = AnswerComposer(index, self.analyzer, ComposerSettings())
-        self.gate = SafetyGate(urgency_probe)
+        self.gate = SafetyGate(probes)
 
     @classmethod
     def load(
@@ -151,7 +151,7 @@ class Assistant:
             raise IndexMissingError(f"{index_dir} has no ONNX query encoder; run `clonus-qa build` to export it")
         use_onnx = has_onnx and query_encoder is not QueryEncoder.TORCH
         encoder = OnnxEncoder(index_dir) if use_onnx else SentenceTransformerEncoder(model_name)
-        return cls(index, encoder, urgency_probe=UrgencyProbe.load(index_dir))
+        return cls(index, encoder, probes=MessageProbes.load(index_dir))
 
     def query(self, text: str) -> Query:
         return self._queries([text], evidence_text=text)[text]

@@ -19,7 +19,7 @@ import numpy as np
 
 from ._data import data_lines
 from .terms import QueryTerms, TermGroup
-from .urgency import UrgencyProbe
+from .probes import MessageProbes
 
 MAX_QUESTION_CHARS = 1_000
 MAX_HISTORY_MESSAGES = 6
@@ -119,9 +119,9 @@ class Triage:
 class SafetyGate:
     """Urgent, out-of-scope and medication checks on one message (and its resolved follow-up)."""
 
-    def __init__(self, probe: UrgencyProbe | None = None) -> None:
-        """Without a trained `probe` only the red-flag patterns detect emergencies."""
-        self.probe = probe
+    def __init__(self, probes: MessageProbes | None = None) -> None:
+        """Without trained `probes` only the patterns detect emergencies and medication questions."""
+        self.probes = probes
         self.red_flag_patterns = _tab_patterns("red_flags.tsv")
         self.medication_patterns = _tab_patterns("medication_patterns.tsv")
         self.medication_words = frozenset(
@@ -133,15 +133,18 @@ class SafetyGate:
         """Red-flag categories the message reports: the patterns', else the probe's closest category."""
         text = message.replace("’", "'")
         flags = [flag for flag, pattern in self.red_flag_patterns if pattern.search(text)]
-        if not flags and self.probe is not None and self.probe.is_urgent(vector):
-            flags.append(self.probe.category(vector))
+        if not flags and self.probes is not None and self.probes.urgent.fires(vector):
+            flags.append(self.probes.urgent_category(vector))
         return tuple(dict.fromkeys(flags))
 
     def is_redirect(self, message: str) -> bool:
         return any(pattern.search(message) for pattern in self.redirect_patterns)
 
-    def is_medication_question(self, message: str) -> bool:
-        return any(pattern.search(message) for _, pattern in self.medication_patterns)
+    def is_medication_question(self, message: str, vector: np.ndarray) -> bool:
+        """A dose, change, combination or activity-on-a-medicine question: a pattern, else the probe."""
+        if any(pattern.search(message) for _, pattern in self.medication_patterns):
+            return True
+        return self.probes is not None and self.probes.medication.fires(vector)
 
     def beyond_medication(self, terms: QueryTerms) -> tuple[TermGroup, ...]:
         """Key terms of a medication question besides the medicine and what to do with it."""
@@ -160,7 +163,7 @@ class SafetyGate:
     def run(self, message: str, vector: np.ndarray, resolved_terms: QueryTerms) -> Triage:
         """`message` is the user's latest text; `resolved_terms` include the follow-up's context."""
         flags = self.red_flags(message, vector)
-        medication = self.is_medication_question(message)
+        medication = self.is_medication_question(message, vector)
         if flags:
             return Triage(red_flags=flags, medication=medication)
         if self.is_redirect(message) or not self.in_scope(resolved_terms):

@@ -1,0 +1,158 @@
+"""Linear read-outs of a message's embedding: does it report an emergency happening now?
+Does it ask how to use a medicine?
+
+Patterns (`data/red_flags.tsv`, `data/medication_patterns.tsv`) catch the wording their
+authors foresaw. On fresh, chatty messages they missed most emergencies ("found my 2yo
+with my open tizanidine bottle, she's gone very sleepy") and most medication questions
+("alright to stack my baclofen on top of tizanidine?"). The sentence embedding places
+such messages near others of their kind even when no pattern matches, so a logistic
+regression on the embedding, trained when the index is built, catches what the patterns
+miss. Training data: `data/urgency_examples.tsv` with the red-flag descriptions, and
+`data/medication_examples.tsv`, written for this purpose and never taken from the
+question set in `tests/`, which evaluates them.
+
+Both probes are saved as `probes.json` in the index folder: they belong to the
+embedding model they were trained on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ._data import data_lines
+from .embedding import Encoder
+from .errors import IndexCorruptError, IndexMissingError
+
+PROBES_FILE = "probes.json"
+URGENT_LABEL = "urgent"
+MEDICATION_LABEL = "medication"
+# Inverse regularisation strength: scikit-learn's default. Classes are weighted to
+# balance, so the decision boundary is the natural probability of one half.
+PROBE_REGULARISATION_C = 1.0
+PROBE_PROBABILITY = 0.5
+_DIGITS = 6  # stored weights are rounded so the file reads and diffs well
+
+
+def labelled_examples(name: str) -> list[tuple[str, str]]:
+    """(label, message) pairs of a `label<TAB>message` data file."""
+    return [tuple(line.split("\t", 1)) for line in data_lines(name)]
+
+
+def urgency_examples() -> list[tuple[str, str]]:
+    """Every red-flag description is an urgent example too."""
+    return labelled_examples("urgency_examples.tsv") + [(URGENT_LABEL, text) for _, text in red_flag_descriptions()]
+
+
+def medication_examples() -> list[tuple[str, str]]:
+    return labelled_examples("medication_examples.tsv")
+
+
+def red_flag_descriptions() -> list[tuple[str, str]]:
+    """(category, short first-person description) of each kind of emergency."""
+    return labelled_examples("red_flag_descriptions.tsv")
+
+
+@dataclass(frozen=True)
+class LinearProbe:
+    """Logistic regression weights over the normalised sentence embedding."""
+
+    weights: np.ndarray
+    bias: float
+    trained_on_sha256: str
+
+    def probability(self, vector: np.ndarray) -> float:
+        return float(1.0 / (1.0 + np.exp(-(float(self.weights @ vector) + self.bias))))
+
+    def fires(self, vector: np.ndarray) -> bool:
+        return self.probability(vector) >= PROBE_PROBABILITY
+
+    @classmethod
+    def train(cls, encoder: Encoder, examples: list[tuple[str, str]], positive_label: str) -> LinearProbe:
+        from sklearn.linear_model import LogisticRegression
+
+        vectors = encoder.encode([text for _, text in examples])
+        labels = np.array([label == positive_label for label, _ in examples])
+        model = LogisticRegression(C=PROBE_REGULARISATION_C, class_weight="balanced", max_iter=5000)
+        model.fit(vectors, labels)
+        digest = hashlib.sha256("\n".join(f"{label}\t{text}" for label, text in examples).encode()).hexdigest()
+        return cls(model.coef_[0].astype(np.float32), float(model.intercept_[0]), digest)
+
+    def to_dict(self) -> dict:
+        return {
+            "trained_on_sha256": self.trained_on_sha256,
+            "bias": round(self.bias, _DIGITS),
+            "weights": [round(float(w), _DIGITS) for w in self.weights],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> LinearProbe:
+        return cls(np.array(data["weights"], dtype=np.float32), float(data["bias"]), str(data["trained_on_sha256"]))
+
+
+@dataclass(frozen=True)
+class MessageProbes:
+    """The two probes, and one centroid per red-flag category.
+
+    The centroids name which emergency a message most resembles, so a report that no
+    pattern matched still gets its extra guidance line (the crisis line, poison control).
+    """
+
+    urgent: LinearProbe
+    medication: LinearProbe
+    categories: tuple[str, ...]
+    centroids: np.ndarray
+
+    def urgent_category(self, vector: np.ndarray) -> str:
+        return self.categories[int(np.argmax(self.centroids @ vector))]
+
+    @classmethod
+    def train(cls, encoder: Encoder) -> MessageProbes:
+        descriptions = red_flag_descriptions()
+        categories = tuple(dict.fromkeys(category for category, _ in descriptions))
+        vectors = encoder.encode([text for _, text in descriptions])
+        centroids = np.stack([
+            vectors[[i for i, (c, _) in enumerate(descriptions) if c == category]].mean(axis=0)
+            for category in categories
+        ])
+        centroids /= np.linalg.norm(centroids, axis=1, keepdims=True)
+        return cls(
+            LinearProbe.train(encoder, urgency_examples(), URGENT_LABEL),
+            LinearProbe.train(encoder, medication_examples(), MEDICATION_LABEL),
+            categories,
+            centroids.astype(np.float32),
+        )
+
+    def save(self, folder: Path) -> None:
+        data = {
+            "model": "logistic regression on the normalised sentence embedding, classes balanced",
+            "regularisation_c": PROBE_REGULARISATION_C,
+            "probability": PROBE_PROBABILITY,
+            "urgent": self.urgent.to_dict(),
+            "medication": self.medication.to_dict(),
+            "urgent_categories": {
+                c: [round(float(x), _DIGITS) for x in row] for c, row in zip(self.categories, self.centroids)
+            },
+        }
+        (Path(folder) / PROBES_FILE).write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> MessageProbes:
+        path = Path(folder) / PROBES_FILE
+        if not path.is_file():
+            raise IndexMissingError(f"{path} is missing; run `clonus-qa build` to train the probes")
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            categories = tuple(data["urgent_categories"])
+            return cls(
+                LinearProbe.from_dict(data["urgent"]),
+                LinearProbe.from_dict(data["medication"]),
+                categories,
+                np.array([data["urgent_categories"][c] for c in categories], dtype=np.float32),
+            )
+        except (ValueError, KeyError, TypeError) as error:
+            raise IndexCorruptError(f"{path} is damaged ({error}); run `clonus-qa build`") from error

@@ -1,0 +1,74 @@
+"""The message probes: trained at build time, saved with the index, read back exactly."""
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from clonus_qa import IndexCorruptError, IndexMissingError
+from clonus_qa.probes import (
+    MEDICATION_LABEL,
+    PROBES_FILE,
+    URGENT_LABEL,
+    MessageProbes,
+    medication_examples,
+    red_flag_descriptions,
+    urgency_examples,
+)
+
+pytestmark = pytest.mark.model
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+COMMITTED_INDEX = PROJECT_DIR / "index"
+CROSS_MACHINE_WEIGHT_ATOL = 1e-3
+
+
+@pytest.mark.parametrize(
+    "examples,positive", [(urgency_examples, URGENT_LABEL), (medication_examples, MEDICATION_LABEL)]
+)
+def test_training_data_has_both_labels_and_no_question_from_the_question_set(questions, examples, positive):
+    pairs = examples()
+    assert {label for label, _ in pairs} == {positive, "other"}
+    asked = {q["question"].strip().lower() for q in questions}
+    assert not [text for _, text in pairs if text.strip().lower() in asked]
+
+
+def test_every_description_category_has_a_centroid():
+    probes = MessageProbes.load(COMMITTED_INDEX)
+    assert set(probes.categories) == {category for category, _ in red_flag_descriptions()}
+    np.testing.assert_allclose(np.linalg.norm(probes.centroids, axis=1), 1.0, atol=1e-5)
+
+
+def test_a_fresh_build_trains_the_committed_probes(fresh_index_dir):
+    fresh, committed = MessageProbes.load(fresh_index_dir), MessageProbes.load(COMMITTED_INDEX)
+    for name in ("urgent", "medication"):
+        a, b = getattr(fresh, name), getattr(committed, name)
+        assert a.trained_on_sha256 == b.trained_on_sha256
+        np.testing.assert_allclose(a.weights, b.weights, atol=CROSS_MACHINE_WEIGHT_ATOL)
+        assert a.bias == pytest.approx(b.bias, abs=CROSS_MACHINE_WEIGHT_ATOL)
+
+
+def test_the_urgent_probe_separates_a_report_from_a_question_about_the_topic(assistant):
+    probe = assistant.gate.probes.urgent
+    report = assistant.query("found my toddler with my open tizanidine bottle and she won't wake up properly").vector
+    question = assistant.query("what does a stroke have to do with clonus?").vector
+    assert probe.probability(report) > 0.5 > probe.probability(question)
+
+
+def test_the_medication_probe_separates_using_a_medicine_from_asking_about_it(assistant):
+    probe = assistant.gate.probes.medication
+    use = assistant.query("is it ok to go without my baclofen for a few days while I wait for the pharmacy").vector
+    about = assistant.query("which drugs do doctors give for clonus?").vector
+    assert probe.probability(use) > 0.5 > probe.probability(about)
+
+
+def test_missing_or_damaged_probes_name_the_fix(tmp_path):
+    folder = tmp_path / "index"
+    shutil.copytree(COMMITTED_INDEX, folder, ignore=shutil.ignore_patterns("*.onnx"))
+    (folder / PROBES_FILE).write_text(json.dumps({"urgent": {"weights": "nonsense"}}))
+    with pytest.raises(IndexCorruptError, match="clonus-qa build"):
+        MessageProbes.load(folder)
+    (folder / PROBES_FILE).unlink()
+    with pytest.raises(IndexMissingError, match="clonus-qa build"):
+        MessageProbes.load(folder)
