@@ -35,7 +35,7 @@ MEDICATION_LABEL = "medication"
 # balance, so the decision boundary is the natural probability of one half.
 PROBE_REGULARISATION_C = 1.0
 PROBE_PROBABILITY = 0.5
-_DIGITS = 6  # stored weights are rounded so the file reads and diffs well
+WEIGHT_DECIMALS = 6  # stored weights are rounded so the file reads and diffs well
 
 
 def labelled_examples(name: str) -> list[tuple[str, str]]:
@@ -85,8 +85,8 @@ class LinearProbe:
     def to_dict(self) -> dict:
         return {
             "trained_on_sha256": self.trained_on_sha256,
-            "bias": round(self.bias, _DIGITS),
-            "weights": [round(float(w), _DIGITS) for w in self.weights],
+            "bias": round(self.bias, WEIGHT_DECIMALS),
+            "weights": [round(float(w), WEIGHT_DECIMALS) for w in self.weights],
         }
 
     @classmethod
@@ -135,7 +135,7 @@ class MessageProbes:
             "urgent": self.urgent.to_dict(),
             "medication": self.medication.to_dict(),
             "urgent_categories": {
-                c: [round(float(x), _DIGITS) for x in row] for c, row in zip(self.categories, self.centroids)
+                c: [round(float(x), WEIGHT_DECIMALS) for x in row] for c, row in zip(self.categories, self.centroids)
             },
         }
         (Path(folder) / PROBES_FILE).write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
