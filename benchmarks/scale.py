@@ -53,11 +53,12 @@ def synthetic_passages(sentences: list[str], count: int, rng: np.random.Generato
 
 
 def encoder_and_texts():
+    from clonus_qa.chunking import sentence_texts
     from clonus_qa.embedding import SentenceTransformerEncoder
     from clonus_qa.index import Index
 
     index = Index.load(PROJECT_DIR / "index")
-    sentences = [chunk.sentence_text(span) for chunk in index.chunks for span in chunk.sentences]
+    sentences = sentence_texts(index.chunks)
     lines = (PROJECT_DIR / "tests" / "questions.jsonl").read_text(encoding="utf-8").splitlines()
     questions = [json.loads(line)["question"] for line in lines if line.strip()]
     return SentenceTransformerEncoder(), sentences, questions

@@ -9,10 +9,9 @@ from pathlib import Path
 
 from .answer import Answer, AnswerComposer, ComposerSettings, Status
 from .conversation import asking_sentence, normalize_history, resolve_followup
-import numpy as np
-
 from .embedding import (
     MIN_EXPORT_COSINE,
+    lowest_cosine,
     ONNX_FILES,
     Encoder,
     OnnxEncoder,
@@ -23,7 +22,7 @@ from .embedding import (
 )
 from .errors import IndexMissingError, IndexStaleError, InvalidArgumentError
 from .choices import Choice
-from .chunking import ChunkerSettings
+from .chunking import ChunkerSettings, sentence_texts
 from .corpus import load_corpus
 from .index import Index
 from .retrieval import DenseRetriever, FusionMode, Hit, HybridRetriever, LexicalRetriever, Query, RetrieverKind
@@ -65,7 +64,7 @@ def build_index(
     index_dir = Path(index_dir) if index_dir is not None else default_index_dir()
     encoder = SentenceTransformerEncoder(model or configured_model_name())
     index = Index.build(load_corpus(corpus_dir), encoder, chunker, corpus_dir=corpus_dir)
-    probe_texts = [chunk.sentence_text(span) for chunk in index.chunks for span in chunk.sentences]
+    probe_texts = sentence_texts(index.chunks)
     probes = MessageProbes.train(encoder)
 
     def write_extras(folder: Path) -> None:
@@ -88,11 +87,11 @@ def export_query_encoder(index_dir: str | Path | None = None, *, model: str | No
     model_name = model or configured_model_name()
     index = Index.load(index_dir, model_name=model_name)
     encoder = SentenceTransformerEncoder(model_name)
-    probe_texts = [chunk.sentence_text(span) for chunk in index.chunks for span in chunk.sentences]
+    probe_texts = sentence_texts(index.chunks)
     with tempfile.TemporaryDirectory(prefix=".encoder-", dir=index_dir) as staging:
         export_onnx(encoder, Path(staging), probe_texts)
         exported = OnnxEncoder(Path(staging)).encode(probe_texts)
-        agreement = float(np.min(np.sum(exported * index.sentence_vectors, axis=1)))
+        agreement = lowest_cosine(exported, index.sentence_vectors)
         if agreement < MIN_EXPORT_COSINE:
             raise IndexStaleError(
                 f"the encoder disagrees with the vectors in {index_dir} (cosine {agreement:.4f}); run `clonus-qa build`"

@@ -83,6 +83,11 @@ class Chunk:
         return cls(**fields)
 
 
+def sentence_texts(chunks: list[Chunk]) -> list[str]:
+    """Every sentence of every chunk, in the order of the stored sentence vectors."""
+    return [chunk.sentence_text(span) for chunk in chunks for span in chunk.sentences]
+
+
 def sentence_spans(text: str, offset: int = 0) -> tuple[Span, ...]:
     """Sentence spans of `text`, shifted by `offset`; whitespace between sentences is left out."""
     spans = []

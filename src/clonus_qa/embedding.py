@@ -147,6 +147,11 @@ class OnnxEncoder:
         return np.ascontiguousarray(np.concatenate(rows), dtype=np.float32)
 
 
+def lowest_cosine(vectors: np.ndarray, reference: np.ndarray) -> float:
+    """The worst row-by-row agreement of two sets of normalised vectors."""
+    return float(np.min(np.sum(vectors * reference, axis=1)))
+
+
 def export_onnx(encoder: SentenceTransformerEncoder, folder: Path, probe_texts: list[str]) -> float:
     """Export the transformer with mean pooling and L2 normalisation folded into the graph.
 
@@ -199,7 +204,7 @@ def export_onnx(encoder: SentenceTransformerEncoder, folder: Path, probe_texts: 
     }
     (folder / ONNX_INFO_FILE).write_text(json.dumps(info, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     exported = OnnxEncoder(folder).encode(probe_texts)
-    agreement = float(np.min(np.sum(exported * encoder.encode(probe_texts), axis=1)))
+    agreement = lowest_cosine(exported, encoder.encode(probe_texts))
     if agreement < MIN_EXPORT_COSINE:
         (folder / ONNX_FILE).unlink()
         raise RuntimeError(f"ONNX export disagrees with the original model (cosine {agreement:.4f}); not used")

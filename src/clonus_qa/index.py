@@ -28,7 +28,7 @@ import faiss
 import numpy as np
 from filelock import FileLock
 
-from .chunking import Chunk, ChunkerSettings, SectionChunker
+from .chunking import Chunk, ChunkerSettings, SectionChunker, sentence_texts
 from .corpus import Document, corpus_sha256
 from .embedding import Encoder
 from .errors import IndexCorruptError, IndexMissingError, IndexStaleError
@@ -142,8 +142,8 @@ class Index:
         settings = settings or ChunkerSettings()
         chunks = SectionChunker(settings).run(documents)
         chunk_vectors = encoder.encode([chunk.embedding_text for chunk in chunks])
-        sentence_texts = [chunk.sentence_text(span) for chunk in chunks for span in chunk.sentences]
-        sentence_vectors = encoder.encode(sentence_texts)
+        sentences = sentence_texts(chunks)
+        sentence_vectors = encoder.encode(sentences)
         layout = IndexLayout.for_size(len(chunks))
         manifest = {
             "format_version": FORMAT_VERSION,
@@ -154,7 +154,7 @@ class Index:
                 "sha256": corpus_sha256(corpus_dir) if corpus_dir else None,
                 "documents": [{"doc_id": d.doc_id, "source_sha256": d.source_sha256} for d in documents],
             },
-            "counts": {"documents": len(documents), "chunks": len(chunks), "sentences": len(sentence_texts)},
+            "counts": {"documents": len(documents), "chunks": len(chunks), "sentences": len(sentences)},
             "versions": _package_versions(),
         }
         return cls(chunks, layout.make(chunk_vectors), sentence_vectors, manifest)
