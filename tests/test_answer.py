@@ -77,3 +77,20 @@ def test_unknown_word_load_measures_how_much_meaning_the_unknown_words_carry(ass
     assert incidental.terms.unknown_words and central.terms.unknown_words
     assert incidental.unknown_word_load < central.unknown_word_load
     assert assistant.query("what causes clonus").unknown_word_load == 0.0
+
+
+def test_a_sentence_that_says_this_medicine_supports_the_medicines_its_passage_names(assistant):
+    composer = assistant.composer
+    warning = next(
+        (chunk, number) for chunk in assistant.index.chunks for number, span in enumerate(chunk.sentences)
+        if chunk.sentence_text(span).startswith("You are not recommended to take this medicine")
+    )
+    stems = composer._sentence_stems[(warning[0].chunk_id, warning[1])]
+    assert {"baclofen", "tizanidin", "drive"} <= stems
+    list_sentence = next(
+        (chunk.chunk_id, number) for chunk in assistant.index.chunks for number, span in enumerate(chunk.sentences)
+        if chunk.sentence_text(span).startswith("Taking medication, especially")
+    )
+    assert "baclofen" not in composer._sentence_stems[list_sentence], "only a sentence that points back inherits names"
+    answer = _compose(assistant, "can I run a lathe at work on dantrolene?")
+    assert answer.status is Status.ANSWERED and "operating a heavy machine" in answer.answer

@@ -19,7 +19,7 @@ import numpy as np
 from .chunking import Chunk, Span
 from .index import Index
 from .retrieval import Hit, Query
-from .terms import TermAnalyzer, TermGroup
+from .terms import TermAnalyzer, TermGroup, medicine_names, tokenize
 
 ANSWER_PREFIX = "According to the article:"
 MAX_MEMOISED_TERMS = 20_000
@@ -103,6 +103,12 @@ _LEANS_BACK = re.compile(
 )
 
 
+# "this medicine", "these types of drugs": words that refer to medicines named earlier.
+_POINTS_AT_MEDICINES = re.compile(
+    r"\b(this|these|those|such|the)\s+(types? of\s+)?(medicines?|drugs?|medications?)\b", re.IGNORECASE
+)
+
+
 @dataclass(frozen=True)
 class _Candidate:
     chunk: Chunk
@@ -128,10 +134,23 @@ class AnswerComposer:
         self.settings = settings or ComposerSettings()
         self._group_weights: dict[TermGroup, float] = {}
         self._sentence_stems = {
-            (chunk.chunk_id, number): frozenset(analyzer.stems(chunk.sentence_text(span)))
+            (chunk.chunk_id, number): self._stems_with_referents(chunk, number)
             for chunk in index.chunks
-            for number, span in enumerate(chunk.sentences)
+            for number in range(len(chunk.sentences))
         }
+
+    def _stems_with_referents(self, chunk: Chunk, number: int) -> frozenset[str]:
+        """A sentence's stems, plus the medicines its passage names if it points back at them.
+
+        "You are not recommended to take this medicine while driving" is the article's answer
+        to "can I drive on baclofen?", though only the sentence before it names baclofen.
+        """
+        text = chunk.sentence_text(chunk.sentences[number])
+        stems = set(self.analyzer.stems(text))
+        if _POINTS_AT_MEDICINES.search(text):
+            earlier = " ".join(chunk.sentence_text(span) for span in chunk.sentences[:number])
+            stems |= {self.analyzer.stem(word) for word in tokenize(earlier) if word in medicine_names()}
+        return frozenset(stems)
 
     def run(
         self,

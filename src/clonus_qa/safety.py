@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._data import data_lines
-from .terms import QueryTerms, TermGroup
+from .terms import QueryTerms, TermGroup, medicine_names
 from .probes import MessageProbes
 
 MAX_QUESTION_CHARS = 1_000
@@ -124,7 +124,7 @@ class SafetyGate:
         self.probes = probes
         self.red_flag_patterns = _tab_patterns("red_flags.tsv")
         self.medication_patterns = _tab_patterns("medication_patterns.tsv")
-        self.medication_words = frozenset(
+        self.medication_words = medicine_names() | frozenset(
             word for line in data_lines("medication_words.txt") for word in line.split()
         )
         self.redirect_patterns = [re.compile(line, re.IGNORECASE) for line in data_lines("redirect_patterns.txt")]

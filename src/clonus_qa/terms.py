@@ -33,6 +33,12 @@ def _word_list(name: str) -> frozenset[str]:
     return frozenset(word for line in data_lines(name) for word in line.split())
 
 
+@lru_cache(maxsize=1)
+def medicine_names() -> frozenset[str]:
+    """Names of the medicines the article lists, generic and brand (data/medicine_names.txt)."""
+    return _word_list("medicine_names.txt")
+
+
 def tokenize(text: str) -> list[str]:
     """Lower-case words; possessive 's is dropped ("body's" -> "body")."""
     words = _WORD.findall(text.lower().replace("’", "'"))
