@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from clonus_qa import Assistant, Status
-from clonus_qa.answer import ANSWER_PREFIX
+from clonus_qa.answer import ANSWER_PREFIX, expected_answer_type
 from clonus_qa.chunking import ChunkerSettings
 from clonus_qa.corpus import load_corpus
 from clonus_qa.index import Index
@@ -94,3 +94,18 @@ def test_a_sentence_that_says_this_medicine_supports_the_medicines_its_passage_n
     assert "baclofen" not in composer._sentence_stems[list_sentence], "only a sentence that points back inherits names"
     answer = _compose(assistant, "can I run a lathe at work on dantrolene?")
     assert answer.status is Status.ANSWERED and "operating a heavy machine" in answer.answer
+
+
+@pytest.mark.parametrize(
+    "question,expected",
+    [("how long does an MRI for clonus take", "duration"), ("how often are botox shots needed", "frequency"),
+     ("how much does physio cost", "amount"), ("at what age can clonus start", "age"), ("what causes clonus", None)],
+)
+def test_questions_that_ask_for_a_duration_or_amount_have_an_answer_type(question, expected):
+    answer_type = expected_answer_type(question)
+    assert (answer_type.name if answer_type else None) == expected
+
+
+def test_a_quote_that_states_no_duration_does_not_answer_how_long(assistant):
+    assert _compose(assistant, "how long does an MRI for clonus take?").status is Status.NOT_FOUND
+    assert _compose(assistant, "how long do the effects of botox injections last?").status is Status.ANSWERED

@@ -13,9 +13,11 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 from enum import Enum
+from functools import lru_cache
 
 import numpy as np
 
+from ._data import data_lines
 from .chunking import Chunk, Span
 from .index import Index
 from .retrieval import Hit, Query
@@ -103,6 +105,29 @@ _LEANS_BACK = re.compile(
 )
 
 
+@dataclass(frozen=True)
+class AnswerType:
+    """What kind of fact a question asks for (a duration, an amount ...) and what a quote must state to give it."""
+
+    name: str
+    question: re.Pattern[str]
+    evidence: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def answer_types() -> tuple[AnswerType, ...]:
+    types = []
+    for line in data_lines("answer_types.tsv"):
+        name, question, evidence = line.split("\t")
+        types.append(AnswerType(name, re.compile(question, re.IGNORECASE), re.compile(evidence, re.IGNORECASE)))
+    return tuple(types)
+
+
+def expected_answer_type(question: str) -> AnswerType | None:
+    """The first answer type whose question form `question` uses, or None for an open question."""
+    return next((answer_type for answer_type in answer_types() if answer_type.question.search(question)), None)
+
+
 # "this medicine", "these types of drugs": words that refer to medicines named earlier.
 _POINTS_AT_MEDICINES = re.compile(
     r"\b(this|these|those|such|the)\s+(types? of\s+)?(medicines?|drugs?|medications?)\b", re.IGNORECASE
@@ -181,6 +206,9 @@ class AnswerComposer:
             else max(c.cosine for c in chosen) >= self.settings.min_cosine_without_terms
         )
         if focus_groups is not None and not (focus_groups and self.support(focus_groups, quoted_stems) > 0):
+            supported = False
+        answer_type = expected_answer_type(message.text)
+        if answer_type is not None and not answer_type.evidence.search(" ".join(c.text for c in chosen)):
             supported = False
         if not supported:
             return Answer(Status.NOT_FOUND, question, "", related=self._related(hits, candidates))
