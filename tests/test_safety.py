@@ -9,6 +9,7 @@ from clonus_qa.safety import (
     MAX_QUESTION_CHARS,
     MEDICATION_NOTICE,
     POISON_GUIDANCE,
+    SafetyGate,
     Triage,
     clean_text,
     input_problem,
@@ -55,3 +56,16 @@ def test_urgent_guidance_puts_the_emergency_first_and_adds_the_flag_lines():
     assert guidance.startswith(EMERGENCY_GUIDANCE)
     assert CRISIS_GUIDANCE in guidance and POISON_GUIDANCE in guidance
     assert Triage(medication=True).notices() == (MEDICATION_NOTICE,)
+
+
+@pytest.mark.parametrize(
+    "message,flagged",
+    [
+        ("Years back I overdosed on paracetamol and my liver never recovered. Can liver failure cause clonus?", False),
+        ("I get chest tightness when I'm anxious (had it checked, heart is fine). Does a warm bath help clonus?", False),
+        ("Years back I overdosed once. Tonight I took all of my baclofen and I feel strange.", True),
+        ("my son overdosed 20 minutes ago on my tizanidine", True),
+    ],
+)
+def test_a_red_flag_told_as_past_or_resolved_does_not_trigger_the_patterns(message, flagged):
+    assert bool(SafetyGate(None).red_flags(message, None)) is flagged

@@ -63,6 +63,9 @@ TOO_LONG_TEXT = (
 NO_WORDS_TEXT = "Please ask your question in words, for example: \"How is clonus treated?\""
 
 _GUIDANCE_BY_FLAG = {"self_harm": CRISIS_GUIDANCE, "overdose": POISON_GUIDANCE, "bleeding": BLEEDING_GUIDANCE}
+# Red-flag patterns are matched sentence by sentence, so a past event in one sentence
+# does not hide an emergency reported in the next.
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
 # Unicode categories removed from user text: controls (Cc) and format characters (Cf),
 # which include the bidi overrides that can make text display in a misleading order.
 _REMOVED_CATEGORIES = ("Cc", "Cf")
@@ -128,14 +131,20 @@ class SafetyGate:
             word for line in data_lines("medication_words.txt") for word in line.split()
         )
         self.redirect_patterns = [re.compile(line, re.IGNORECASE) for line in data_lines("redirect_patterns.txt")]
+        self.resolved_markers = [re.compile(line, re.IGNORECASE) for line in data_lines("resolved_markers.txt")]
 
     def red_flags(self, message: str, vector: np.ndarray) -> tuple[str, ...]:
         """Red-flag categories the message reports: the patterns', else the probe's closest category."""
         text = message.replace("’", "'")
-        flags = [flag for flag, pattern in self.red_flag_patterns if pattern.search(text)]
+        sentences = [sentence for sentence in _SENTENCE_END.split(text) if not self._told_as_past(sentence)]
+        flags = [flag for flag, pattern in self.red_flag_patterns if any(pattern.search(s) for s in sentences)]
         if not flags and self.probes is not None and self.probes.urgent.fires(vector):
             flags.append(self.probes.urgent_category(vector))
         return tuple(dict.fromkeys(flags))
+
+    def _told_as_past(self, sentence: str) -> bool:
+        """Does the sentence place what it reports in the past, or say it was checked and is fine?"""
+        return any(marker.search(sentence) for marker in self.resolved_markers)
 
     def is_redirect(self, message: str) -> bool:
         return any(pattern.search(message) for pattern in self.redirect_patterns)
