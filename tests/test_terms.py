@@ -11,7 +11,7 @@ PASSAGES = [
 
 @pytest.fixture(scope="module")
 def analyzer():
-    return TermAnalyzer(PASSAGES, dictionary_words=frozenset({"life", "caffeine"}))
+    return TermAnalyzer(PASSAGES, dictionary_words=frozenset({"life", "caffeine", "do", "driving", "vehicles"}))
 
 
 def test_tokenize_lowercases_and_drops_possessives():
@@ -23,7 +23,7 @@ def test_typos_are_repaired_onto_article_words(analyzer, typed, expected):
     assert analyzer.correct(typed) == expected
 
 
-@pytest.mark.parametrize("word", ["life", "caffeine", "kids", "xyzzy"])
+@pytest.mark.parametrize("word", ["life", "caffeine", "kids", "xyzzy", "redoing", "redriving"])
 def test_real_words_and_far_words_are_left_alone(analyzer, word):
     assert analyzer.correct(word) == word
 
@@ -63,3 +63,9 @@ def test_numbers_relatives_and_repeats_are_not_key_terms(analyzer):
 
 def test_without_words_drops_every_token_holding_one_of_them():
     assert without_words("Is clonus contagious? Really, contagious!", ("contagious",)) == "Is clonus Really,"
+
+
+def test_an_inflection_of_a_dictionary_word_is_spelled_right_and_may_take_the_articles_form(analyzer):
+    assert analyzer.spelled_right("redoing") and not analyzer.spelled_right("xyzzyed")
+    assert analyzer.correct("drugs") == "drugs"
+    assert analyzer.correct("vehicles") == "vehicle", "same stem: the article's inflection is taken"

@@ -27,6 +27,9 @@ MAX_LEXICON_PHRASE_WORDS = 3
 # stem that extends a question stem of at least MIN_VARIANT_STEM_CHARS by at most
 # MAX_VARIANT_SUFFIX_CHARS letters (or the reverse) counts as the same word.
 MIN_VARIANT_STEM_CHARS = 5
+# English inflections and prefixes a dictionary word may carry and still be spelled right.
+_INFLECTION_SUFFIXES = ("s", "es", "ed", "d", "ing", "er", "ers", "ly")
+_WORD_PREFIXES = ("re", "un", "over", "under", "pre", "mis", "non")
 MAX_VARIANT_SUFFIX_CHARS = 3
 
 def _word_list(name: str) -> frozenset[str]:
@@ -159,10 +162,32 @@ class TermAnalyzer:
             or word in self.known_words
             or word in self.stopwords
             or word in self.generic_words
-            or word in self.dictionary_words
         ):
             return word
-        return _closest(word, tuple(self._correction_targets))
+        closest = _closest(word, tuple(self._correction_targets))
+        if self.spelled_right(word) and self.stem(closest) != self.stem(word):
+            return word  # a real word, not a slip: only its other inflection ("aches" -> "ache") is taken
+        return closest
+
+    def spelled_right(self, word: str) -> bool:
+        """A dictionary word, or one with a common prefix or inflection ("redoing", "bounces", "nodded").
+
+        The model's vocabulary lists base forms and frequent words only; without this,
+        "redoing" would be "repaired" into the article's "riding".
+        """
+        if word in self.dictionary_words:
+            return True
+        for prefix in _WORD_PREFIXES:
+            if word.startswith(prefix) and len(word) - len(prefix) >= MIN_CORRECTABLE_WORD_CHARS - 1:
+                if self.spelled_right(word[len(prefix):]):
+                    return True
+        for suffix in _INFLECTION_SUFFIXES:
+            base = word[: -len(suffix)]
+            if word.endswith(suffix) and len(base) >= 2:
+                doubled = len(base) > 3 and base[-1] == base[-2]
+                if {base, base + "e", base[:-1] if doubled else base} & self.dictionary_words:
+                    return True
+        return False
 
     def analyze(self, text: str) -> QueryTerms:
         typed = tokenize(text)
