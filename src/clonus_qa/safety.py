@@ -138,7 +138,7 @@ class SafetyGate:
         text = message.replace("’", "'")
         sentences = [sentence for sentence in _SENTENCE_END.split(text) if not self._told_as_past(sentence)]
         flags = [flag for flag, pattern in self.red_flag_patterns if any(pattern.search(s) for s in sentences)]
-        if not flags and self.probes is not None and self.probes.urgent.fires(vector):
+        if not flags and self.probes is not None and self.probes.reports_emergency(vector):
             flags.append(self.probes.urgent_category(vector))
         return tuple(dict.fromkeys(flags))
 
@@ -153,7 +153,7 @@ class SafetyGate:
         """A dose, change, combination or activity-on-a-medicine question: a pattern, else the probe."""
         if any(pattern.search(message) for _, pattern in self.medication_patterns):
             return True
-        return self.probes is not None and self.probes.medication.fires(vector)
+        return self.probes is not None and self.probes.asks_about_medication(vector)
 
     def beyond_medication(self, terms: QueryTerms) -> tuple[TermGroup, ...]:
         """Key terms of a medication question besides the medicine and what to do with it."""
