@@ -227,11 +227,23 @@ class AnswerComposer:
         """
         settings = self.settings
         known = tuple(group for group in groups if group.known)
-        unknown_share = 1.0 - sum(self._weight(g) for g in known) / sum(self._weight(g) for g in groups)
-        unknown_words_incidental = unknown_share <= settings.max_unknown_share or (
+        unknown_words_incidental = self._unknown_share(groups) <= settings.max_unknown_share or (
             bool(known) and unknown_word_load <= settings.max_unknown_word_load
         )
         return self.support(known, stems) >= settings.min_support and unknown_words_incidental
+
+    def consults_unknown_word_load(self, groups: tuple[TermGroup, ...]) -> bool:
+        """Will `answers` need the unknown-word load? Only when unknown words carry more than
+        their allowed share of a question that also names something the article knows; the
+        load costs an extra encoding, so it is measured only then."""
+        return any(group.known for group in groups) and self._unknown_share(groups) > self.settings.max_unknown_share
+
+    def _unknown_share(self, groups: tuple[TermGroup, ...]) -> float:
+        """Share of the key terms' weight that falls on words the article never uses."""
+        if not groups:
+            return 0.0
+        known_weight = sum(self._weight(g) for g in groups if g.known)
+        return 1.0 - known_weight / sum(self._weight(g) for g in groups)
 
     def support(self, groups: tuple[TermGroup, ...], stems: frozenset[str]) -> float:
         """IDF-weighted share of the question's key terms found in `stems` (1.0 when there are none)."""

@@ -153,16 +153,19 @@ class Assistant:
         return cls(index, encoder, probes=MessageProbes.load(index_dir))
 
     def query(self, text: str) -> Query:
-        return self._queries([text], evidence_text=text)[text]
+        return self._queries([text], evidence_text=text, always_measure_load=True)[text]
 
-    def _queries(self, texts: list[str], evidence_text: str) -> dict[str, Query]:
+    def _queries(self, texts: list[str], evidence_text: str, *, always_measure_load: bool = False) -> dict[str, Query]:
         """Embed and analyse several texts in one encoder call (one forward pass is most of a query's cost).
 
-        The evidence text also gets its `unknown_word_load`, which needs the text without its unknown words.
+        The evidence text also gets its `unknown_word_load`, which needs the text without
+        its unknown words -- encoded only when the composer will consult it.
         """
         distinct = list(dict.fromkeys([*texts, evidence_text]))
         terms = {text: self.analyzer.analyze(text) for text in distinct}
-        unknown = terms[evidence_text].unknown_words
+        evidence_terms = terms[evidence_text]
+        needed = always_measure_load or self.composer.consults_unknown_word_load(evidence_terms.key_groups)
+        unknown = evidence_terms.unknown_words if needed else ()
         batch = distinct + ([without_words(evidence_text, unknown)] if unknown else [])
         vectors = self.encoder.encode(batch)
         queries = {text: Query(text, vector, terms[text]) for text, vector in zip(distinct, vectors)}

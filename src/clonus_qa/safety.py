@@ -137,7 +137,10 @@ class SafetyGate:
         """Red-flag categories the message reports: the patterns', else the probe's closest category."""
         text = message.replace("’", "'")
         sentences = [sentence for sentence in _SENTENCE_END.split(text) if not self._told_as_past(sentence)]
-        flags = [flag for flag, pattern in self.red_flag_patterns if any(pattern.search(s) for s in sentences)]
+        flags = [
+            flag for flag, pattern in self.red_flag_patterns
+            if pattern.search(text) and any(pattern.search(sentence) for sentence in sentences)
+        ]
         if not flags and self.probes is not None and self.probes.reports_emergency(vector):
             flags.append(self.probes.urgent_category(vector))
         return tuple(dict.fromkeys(flags))

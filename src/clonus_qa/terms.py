@@ -117,7 +117,11 @@ class TermAnalyzer:
         for stems in passage_stems:
             for stem in stems:
                 self._document_frequency[stem] = self._document_frequency.get(stem, 0) + 1
-        self._article_stems = tuple(sorted(self._document_frequency))
+        # Stems of one family share their first MIN_VARIANT_STEM_CHARS letters: look only there.
+        self._stems_by_head: dict[str, list[str]] = {}
+        for stem in sorted(self._document_frequency):
+            if len(stem) >= MIN_VARIANT_STEM_CHARS:
+                self._stems_by_head.setdefault(stem[:MIN_VARIANT_STEM_CHARS], []).append(stem)
 
     def _read_lexicon(self) -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
         lexicon: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}
@@ -148,9 +152,8 @@ class TermAnalyzer:
             return ()
         return tuple(
             other
-            for other in self._article_stems
-            if len(other) >= MIN_VARIANT_STEM_CHARS
-            and (other.startswith(stem) or stem.startswith(other))
+            for other in self._stems_by_head.get(stem[:MIN_VARIANT_STEM_CHARS], ())
+            if (other.startswith(stem) or stem.startswith(other))
             and abs(len(other) - len(stem)) <= MAX_VARIANT_SUFFIX_CHARS
         )
 
