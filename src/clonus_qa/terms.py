@@ -27,10 +27,11 @@ MAX_LEXICON_PHRASE_WORDS = 3
 # stem that extends a question stem of at least MIN_VARIANT_STEM_CHARS by at most
 # MAX_VARIANT_SUFFIX_CHARS letters (or the reverse) counts as the same word.
 MIN_VARIANT_STEM_CHARS = 5
+MAX_VARIANT_SUFFIX_CHARS = 3
 # English inflections and prefixes a dictionary word may carry and still be spelled right.
 _INFLECTION_SUFFIXES = ("s", "es", "ed", "d", "ing", "er", "ers", "ly")
 _WORD_PREFIXES = ("re", "un", "over", "under", "pre", "mis", "non")
-MAX_VARIANT_SUFFIX_CHARS = 3
+
 
 def _word_list(name: str) -> frozenset[str]:
     return frozenset(word for line in data_lines(name) for word in line.split())
