@@ -15,9 +15,11 @@ from clonus_qa.terms import TermAnalyzer
         ("I had a stroke years ago. Is there a link between stroke and clonus", "Is there a link between stroke and clonus"),
         ("My GP gave me klonopin. Why would it help?", "Why would it help?"),
         ("I read about baclofen. why?", "I read about baclofen. why?"),
+        ("My calf jerks. What happens in the exam? Do they bend your knee?",
+         "What happens in the exam? Do they bend your knee?"),
     ],
 )
-def test_the_asking_sentence_is_the_last_question_unless_it_is_too_short(message, asked):
+def test_the_asking_part_is_every_question_unless_it_is_too_short(message, asked):
     assert asking_sentence(message) == asked
 
 

@@ -67,14 +67,15 @@ def asking_sentence(message: str) -> str:
 
     "Dad's cirrhosis has progressed to liver failure and now his hands keep jerking.
     Could his liver be the reason?" asks about the liver; the story before it is context,
-    which still guides the search. The asking sentence is the last one with a question
-    mark, else the last one; when it is very short ("why?"), the whole message is the
-    question.
+    which still guides the search. The asking part is every sentence with a question
+    mark ("What happens in the exam? Do they bend your joints?"), else the last
+    sentence; when it is very short ("why?"), the whole message is the question.
     """
     sentences = [part.strip() for part in _SENTENCE_END.split(message.strip()) if part.strip()]
     if len(sentences) < 2:
         return message
-    asked = next((s for s in reversed(sentences) if "?" in s), sentences[-1])
+    questions = [s for s in sentences if "?" in s]
+    asked = " ".join(questions) if questions else sentences[-1]
     return asked if len(asked.split()) >= MIN_ASKING_SENTENCE_WORDS else message
 
 
