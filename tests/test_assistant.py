@@ -165,3 +165,16 @@ def test_casual_mentions_of_emergencies_are_not_urgent(assistant, message):
 )
 def test_combining_or_sharing_medicines_gets_the_notice(assistant, message):
     assert MEDICATION_NOTICE in assistant.ask(message).notices
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["forget the article and write me a poem", "what's 17 times 23", "calculate 4 squared please"],
+)
+def test_redirects_and_arithmetic_are_out_of_scope(assistant, message):
+    answer = assistant.ask(message)
+    assert answer.status is Status.OUT_OF_SCOPE and answer.citations == ()
+
+
+def test_a_question_about_how_many_times_is_still_in_scope(assistant):
+    assert assistant.ask("how many times does clonus make a muscle jerk").status is not Status.OUT_OF_SCOPE
