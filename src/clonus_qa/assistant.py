@@ -158,21 +158,25 @@ class Assistant:
     def _queries(self, texts: list[str], evidence_text: str, *, always_measure_load: bool = False) -> dict[str, Query]:
         """Embed and analyse several texts in one encoder call (one forward pass is most of a query's cost).
 
-        The evidence text also gets its `unknown_word_load`, which needs the text without
-        its unknown words -- encoded only when the composer will consult it.
+        The evidence text is checked by its words; it needs a vector only for its
+        `unknown_word_load` (the text with and without its unknown words), so it is
+        encoded only when the composer will consult that load.
         """
         distinct = list(dict.fromkeys([*texts, evidence_text]))
         terms = {text: self.analyzer.analyze(text) for text in distinct}
         evidence_terms = terms[evidence_text]
         needed = always_measure_load or self.composer.consults_unknown_word_load(evidence_terms.key_groups)
         unknown = evidence_terms.unknown_words if needed else ()
-        batch = distinct + ([without_words(evidence_text, unknown)] if unknown else [])
+        encoded = distinct if unknown or evidence_text in texts else [t for t in distinct if t != evidence_text]
+        batch = encoded + ([without_words(evidence_text, unknown)] if unknown else [])
         vectors = self.encoder.encode(batch)
-        queries = {text: Query(text, vector, terms[text]) for text, vector in zip(distinct, vectors)}
+        queries = {text: Query(text, vector, terms[text]) for text, vector in zip(encoded, vectors)}
         if unknown:
             evidence = queries[evidence_text]
             load = round(1.0 - float(evidence.vector @ vectors[-1]), 6)
             queries[evidence_text] = replace(evidence, unknown_word_load=load)
+        elif evidence_text not in queries:
+            queries[evidence_text] = Query(evidence_text, None, evidence_terms)
         return queries
 
     def search(

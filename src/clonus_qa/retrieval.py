@@ -33,11 +33,12 @@ class Query:
 
     `unknown_word_load` is how much of the question's meaning rests on words the article
     never uses: one minus the cosine between the question and the question without them
-    (0.0 when there are none).
+    (0.0 when there are none or when nothing will consult it). `vector` is None for text
+    that is only checked by its words (the asking sentence of a chatty message).
     """
 
     text: str
-    vector: np.ndarray = field(compare=False, repr=False)
+    vector: np.ndarray | None = field(compare=False, repr=False)
     terms: QueryTerms
     unknown_word_load: float = 0.0
 
