@@ -167,7 +167,8 @@ class Assistant:
         evidence_terms = terms[evidence_text]
         needed = always_measure_load or self.composer.consults_unknown_word_load(evidence_terms.key_groups)
         unknown = evidence_terms.unknown_words if needed else ()
-        encoded = distinct if unknown or evidence_text in texts else [t for t in distinct if t != evidence_text]
+        needs_vector = set(texts) | ({evidence_text} if unknown else set())
+        encoded = [text for text in distinct if text in needs_vector]
         batch = encoded + ([without_words(evidence_text, unknown)] if unknown else [])
         vectors = self.encoder.encode(batch)
         queries = {text: Query(text, vector, terms[text]) for text, vector in zip(encoded, vectors)}

@@ -136,11 +136,11 @@ class SafetyGate:
     def red_flags(self, message: str, vector: np.ndarray) -> tuple[str, ...]:
         """Red-flag categories the message reports: the patterns', else the probe's closest category."""
         text = message.replace("’", "'")
-        sentences = [sentence for sentence in _SENTENCE_END.split(text) if not self._told_as_past(sentence)]
-        flags = [
-            flag for flag, pattern in self.red_flag_patterns
-            if pattern.search(text) and any(pattern.search(sentence) for sentence in sentences)
-        ]
+        matched = [(flag, pattern) for flag, pattern in self.red_flag_patterns if pattern.search(text)]
+        flags = []
+        if matched:
+            sentences = [sentence for sentence in _SENTENCE_END.split(text) if not self._told_as_past(sentence)]
+            flags = [flag for flag, pattern in matched if any(pattern.search(sentence) for sentence in sentences)]
         if not flags and self.probes is not None and self.probes.reports_emergency(vector):
             flags.append(self.probes.urgent_category(vector))
         return tuple(dict.fromkeys(flags))
