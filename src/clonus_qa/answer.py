@@ -201,7 +201,7 @@ class AnswerComposer:
         chosen = self._select(candidates, groups)
         quoted_stems = frozenset().union(*(c.stems for c in chosen))
         supported = (
-            self.answers(groups, quoted_stems, message.unknown_word_load)
+            self.answers(groups, quoted_stems, message.unknown_word_load, unknown_words_allowed=focus_groups is not None)
             if groups
             else max(c.cosine for c in chosen) >= self.settings.min_cosine_without_terms
         )
@@ -214,7 +214,13 @@ class AnswerComposer:
             return Answer(Status.NOT_FOUND, question, "", related=self._related(hits, candidates))
         return self._answer(question, chosen, candidates)
 
-    def answers(self, groups: tuple[TermGroup, ...], stems: frozenset[str], unknown_word_load: float = 0.0) -> bool:
+    def answers(
+        self,
+        groups: tuple[TermGroup, ...],
+        stems: frozenset[str],
+        unknown_word_load: float = 0.0,
+        unknown_words_allowed: bool = False,
+    ) -> bool:
         """Do sentences with these `stems` answer a question with these key terms?
 
         Two separate tests, because missing words mean different things. A word the
@@ -223,12 +229,17 @@ class AnswerComposer:
         does not discuss ("caffeine", "contagious") and may carry only a small share of
         the key terms -- unless the question also names something the article knows and
         the encoder says it means nearly the same without the word (`unknown_word_load`),
-        as with "my nan is on dialysis for kidney failure ...".
+        as with "my nan is on dialysis for kidney failure ...". A medication question
+        (`unknown_words_allowed`) names the activity it worries about in words no article
+        uses ("forklift", "excavator"); its quote is held to naming something besides the
+        medicine instead (the composer's focus check).
         """
         settings = self.settings
         known = tuple(group for group in groups if group.known)
-        unknown_words_incidental = self._unknown_share(groups) <= settings.max_unknown_share or (
-            bool(known) and unknown_word_load <= settings.max_unknown_word_load
+        unknown_words_incidental = (
+            unknown_words_allowed
+            or self._unknown_share(groups) <= settings.max_unknown_share
+            or (bool(known) and unknown_word_load <= settings.max_unknown_word_load)
         )
         return self.support(known, stems) >= settings.min_support and unknown_words_incidental
 
