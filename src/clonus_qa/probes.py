@@ -35,9 +35,10 @@ MEDICATION_LABEL = "medication"
 # balance, so the decision boundary is the natural probability of one half.
 PROBE_REGULARISATION_C = 1.0
 # The probability from which each probe fires. Balanced classes make 0.5 the natural
-# boundary; the urgent probe fires from 0.55 instead, chosen on the dev split: between 0.5
-# and 0.55 lay five of its fourteen false alarms and no emergency that it alone caught.
-URGENT_PROBABILITY = 0.55
+# boundary; the urgent probe fires from 0.6 instead, chosen on the dev split (0.5 to 0.7
+# tried): with the second round of written examples, 0.5 raised 21 false alarms on dev and
+# 0.6 raises 9, while missing one more emergency (3 of 162); from 0.65 it misses 8.
+URGENT_PROBABILITY = 0.6
 MEDICATION_PROBABILITY = 0.5
 WEIGHT_DECIMALS = 6  # stored weights are rounded so the file reads and diffs well
 
