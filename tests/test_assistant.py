@@ -55,6 +55,36 @@ def test_followup_uses_history_to_find_the_driving_warning(assistant):
     assert "driving a vehicle" in answer.answer
 
 
+MRI_REPLY = [
+    {"role": "user", "content": "how do doctors test for clonus?"},
+    {"role": "assistant", "content": 'According to the article: "The next examination to detect clonus is to use '
+     'magnetic resonance imaging (MRI) tests, to check for damage to the body." [1]'},
+]
+
+
+@pytest.mark.parametrize("followup", ["and after the scan, anything else?", "anything besides that?"])
+def test_a_followup_that_asks_for_more_gets_something_new(assistant, followup):
+    answer = assistant.ask(followup, MRI_REPLY)
+    assert answer.status is Status.ANSWERED
+    assert "blood test" in answer.answer and "magnetic resonance" not in answer.answer
+
+
+@pytest.mark.parametrize(
+    "question,evidence",
+    [
+        ("what's the point of the big tube scan for clonus?", "magnetic resonance imaging"),
+        ("is my clonus ever going to leave me?", "long-term condition"),
+    ],
+)
+def test_the_reader_answers_paraphrases_that_share_no_key_word_with_the_article(assistant, question, evidence):
+    from clonus_qa import Assistant
+
+    answer = assistant.ask(question)
+    assert answer.status is Status.ANSWERED and evidence in answer.answer
+    words_only = Assistant(assistant.index, assistant.encoder, probes=assistant.gate.probes)
+    assert words_only.ask(question).status is Status.NOT_FOUND, "without the reader the words alone decline"
+
+
 def test_the_same_followup_without_history_is_not_answered_from_thin_air(assistant):
     assert assistant.ask("Is it safe to drive on them?").status is not Status.URGENT
 

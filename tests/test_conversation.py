@@ -36,3 +36,15 @@ def test_a_followup_that_points_back_is_searched_with_the_previous_question():
     resolved = resolve_followup("do they make you sleepy?", history, analyzer)
     assert resolved.is_followup and resolved.search_text.startswith("Which drugs treat clonus?")
     assert not resolve_followup("What causes clonus?", history, analyzer).is_followup
+
+
+@pytest.mark.parametrize(
+    "followup,asks_for_more",
+    [("and after that?", True), ("anything else?", True), ("any other tests?", True), ("why though?", False)],
+)
+def test_a_followup_carries_the_reply_it_follows_and_whether_it_asks_for_more(followup, asks_for_more):
+    analyzer = TermAnalyzer(["Clonus is diagnosed with a physical examination and an MRI."])
+    history = (Message("user", "how is clonus diagnosed?"), Message("assistant", 'According to the article: "x" [1]'))
+    resolved = resolve_followup(followup, history, analyzer)
+    assert resolved.is_followup and resolved.previous_reply == 'According to the article: "x" [1]'
+    assert resolved.asks_for_more is asks_for_more

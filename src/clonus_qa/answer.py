@@ -11,15 +11,17 @@ the status is `not_found` — a close-sounding sentence is not an answer.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from enum import Enum
 from functools import lru_cache
 
 import numpy as np
 
 from ._data import data_lines
-from .chunking import Chunk, Span
+from .chunking import Chunk, Span, sentence_spans
 from .index import Index
+from .conversation import ResolvedQuestion
+from .reader import Reading
 from .retrieval import Hit, Query
 from .terms import TermAnalyzer, TermGroup, medicine_names, tokenize
 
@@ -96,6 +98,17 @@ class ComposerSettings:
     min_cosine_without_terms: float = 0.35
     # A second, independent sentence must score at least this share of the best one.
     second_sentence_ratio: float = 0.85
+    # The reader's probability that a sentence answers (reader.py) adds this much to its score.
+    reader_weight: float = 1.0
+    # A quote with the word evidence is given when the reader thinks some sentence answers
+    # with at least this probability; without the word evidence, from this higher one.
+    min_answer_probability_with_evidence: float = 0.4
+    min_answer_probability_without_evidence: float = 0.7
+    # A follow-up asks for something new: a sentence the previous reply quoted loses this much;
+    # when it asks for more, the next few sentences after that quote gain this much.
+    repeat_penalty: float = 0.5
+    continuation_bonus: float = 0.5
+    continuation_sentences: int = 3
 
 
 # A sentence that leans on the one before it ("Because, these drugs ...") is quoted with it.
@@ -127,6 +140,9 @@ def expected_answer_type(question: str) -> AnswerType | None:
     """The first answer type whose question form `question` uses, or None for an open question."""
     return next((answer_type for answer_type in answer_types() if answer_type.question.search(question)), None)
 
+
+# A quote inside an answer: "According to the article: "..." [1]".
+_QUOTED = re.compile(r'"(.+?)" \[\d+\]')
 
 # "this medicine", "these types of drugs": words that refer to medicines named earlier.
 _POINTS_AT_MEDICINES = re.compile(
@@ -163,6 +179,12 @@ class AnswerComposer:
             for chunk in index.chunks
             for number in range(len(chunk.sentences))
         }
+        # Sentences in index order (which keeps each article's order), and where each text stands.
+        self._sentence_keys = [(c.chunk_id, n) for c in index.chunks for n in range(len(c.sentences))]
+        self._position_of_text: dict[str, int] = {}
+        for position, (chunk_id, number) in enumerate(self._sentence_keys):
+            chunk = index.chunks[chunk_id]
+            self._position_of_text.setdefault(chunk.sentence_text(chunk.sentences[number]), position)
 
     def _stems_with_referents(self, chunk: Chunk, number: int) -> frozenset[str]:
         """A sentence's stems, plus the medicines its passage names if it points back at them.
@@ -184,6 +206,8 @@ class AnswerComposer:
         hits: list[Hit],
         message: Query,
         focus_groups: tuple[TermGroup, ...] | None = None,
+        reading: Reading | None = None,
+        followup: ResolvedQuestion | None = None,
     ) -> Answer:
         """`message` is the question itself, without the conversation: its words are the evidence to find.
 
@@ -192,10 +216,23 @@ class AnswerComposer:
         sentences about Botox; whether the quote answers is judged on the new words alone.
         With `focus_groups`, the quoted sentences must also contain at least one of them:
         for a dose question, quoting the sentence that merely names the drug is no answer.
+        The `reading` (reader.py) ranks sentences by learned evidence and overrules the
+        word evidence both ways: paraphrase that shares no word with the article can be
+        answered, and a sentence that merely repeats the question's words is not an answer
+        when the reader is confident no sentence answers. A sentence the reply before a
+        `followup` quoted ranks lower, since a follow-up asks for something new (though
+        "which one is Klonopin?" may need the same sentence again); when it asks for more
+        ("and after that?", "anything else?"), the sentences right after that quote rank
+        higher, as an article goes on in order.
         """
         groups = message.terms.key_groups
         context_groups = tuple(group for group in query.terms.key_groups if group not in groups)
-        candidates = self._candidates(query, hits, groups, context_groups)
+        said = self._said_positions(followup)
+        if said and followup is not None and followup.asks_for_more:
+            hits = hits + self._continuation_hits(hits, max(said))
+        candidates = self._candidates(query, hits, groups, context_groups, reading)
+        if said and followup is not None:
+            candidates = self._continue_from(candidates, said, followup.asks_for_more)
         if not candidates:
             return Answer(Status.NOT_FOUND, question, "")
         chosen = self._select(candidates, groups)
@@ -205,6 +242,8 @@ class AnswerComposer:
             if groups
             else max(c.cosine for c in chosen) >= self.settings.min_cosine_without_terms
         )
+        if reading is not None:
+            supported = self._reader_agrees(supported, reading)
         if focus_groups is not None and not (focus_groups and self.support(focus_groups, quoted_stems) > 0):
             supported = False
         answer_type = expected_answer_type(message.text)
@@ -243,6 +282,12 @@ class AnswerComposer:
         )
         return self.support(known, stems) >= settings.min_support and unknown_words_incidental
 
+    def _reader_agrees(self, word_evidence: bool, reading: Reading) -> bool:
+        settings = self.settings
+        if word_evidence:
+            return reading.answer_probability >= settings.min_answer_probability_with_evidence
+        return reading.answer_probability >= settings.min_answer_probability_without_evidence
+
     def consults_unknown_word_load(self, groups: tuple[TermGroup, ...]) -> bool:
         """Will `answers` need the unknown-word load? Only when unknown words carry more than
         their allowed share of a question that also names something the article knows; the
@@ -278,7 +323,12 @@ class AnswerComposer:
         return weight
 
     def _candidates(
-        self, query: Query, hits: list[Hit], groups: tuple[TermGroup, ...], context_groups: tuple[TermGroup, ...] = ()
+        self,
+        query: Query,
+        hits: list[Hit],
+        groups: tuple[TermGroup, ...],
+        context_groups: tuple[TermGroup, ...] = (),
+        reading: Reading | None = None,
     ) -> list[_Candidate]:
         settings = self.settings
         candidates = []
@@ -295,9 +345,42 @@ class AnswerComposer:
                     + settings.passage_weight * passage_cosine
                     + settings.support_weight * self.support(groups, stems)
                     + (settings.context_weight * self.support(context_groups, stems) if context_groups else 0.0)
+                    + (settings.reader_weight * reading.of((hit.chunk.chunk_id, number)) if reading else 0.0)
                 )
                 candidates.append(_Candidate(hit.chunk, number, span, score, cosine, stems))
         return sorted(candidates, key=lambda c: -c.score)
+
+    def _said_positions(self, followup: ResolvedQuestion | None) -> tuple[int, ...]:
+        """Positions of the article sentences the reply before a follow-up quoted."""
+        if followup is None or not followup.previous_reply:
+            return ()
+        quoted = " ".join(_QUOTED.findall(followup.previous_reply))
+        found = (self._position_of_text.get(quoted[span.start : span.end]) for span in sentence_spans(quoted))
+        return tuple(position for position in found if position is not None)
+
+    def _continuation_hits(self, hits: list[Hit], last_said: int) -> list[Hit]:
+        """Passages holding the sentences right after the last quoted one, when retrieval missed them."""
+        retrieved = {hit.chunk.chunk_id for hit in hits}
+        following = self._sentence_keys[last_said + 1 : last_said + 1 + self.settings.continuation_sentences]
+        extra = dict.fromkeys(chunk_id for chunk_id, _ in following if chunk_id not in retrieved)
+        return [Hit(self.index.chunks[chunk_id], 0.0) for chunk_id in extra]
+
+    def _continue_from(self, candidates: list[_Candidate], said: tuple[int, ...], asks_for_more: bool) -> list[_Candidate]:
+        settings = self.settings
+        last_said = max(said)
+
+        def rescored(candidate: _Candidate) -> _Candidate:
+            position = self._position(candidate)
+            if position in said:
+                return replace(candidate, score=candidate.score - settings.repeat_penalty)
+            if asks_for_more and 0 < position - last_said <= settings.continuation_sentences:
+                return replace(candidate, score=candidate.score + settings.continuation_bonus)
+            return candidate
+
+        return sorted(map(rescored, candidates), key=lambda c: -c.score)
+
+    def _position(self, candidate: _Candidate) -> int:
+        return int(self.index.first_sentence_row[candidate.chunk.chunk_id]) + candidate.number
 
     def _neighbour(self, candidates: list[_Candidate], chosen: _Candidate, step: int) -> _Candidate | None:
         for candidate in candidates:

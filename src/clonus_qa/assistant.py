@@ -29,6 +29,7 @@ from .retrieval import DenseRetriever, FusionMode, Hit, HybridRetriever, Lexical
 from .safety import DISCLAIMER, NOT_FOUND_TEXT, SafetyGate, clean_text, input_problem
 from .terms import TermAnalyzer, model_dictionary_words, without_words
 from .probes import MessageProbes
+from .reader import SentenceReader
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 INDEX_DIR_ENV_VAR = "CLONUS_QA_INDEX_DIR"
@@ -66,10 +67,12 @@ def build_index(
     index = Index.build(load_corpus(corpus_dir), encoder, chunker, corpus_dir=corpus_dir)
     probe_texts = sentence_texts(index.chunks)
     probes = MessageProbes.train(encoder)
+    reader = SentenceReader.train(encoder, index.chunks)
 
     def write_extras(folder: Path) -> None:
         export_onnx(encoder, folder, probe_texts)
         probes.save(folder)
+        reader.save(folder)
 
     index.save(index_dir, write_extras)
     return index
@@ -110,7 +113,9 @@ class Assistant:
         encoder: Encoder,
         fusion: FusionMode = FusionMode.RECIPROCAL_RANK,
         probes: MessageProbes | None = None,
+        reader: SentenceReader | None = None,
     ) -> None:
+        """Without a trained `reader` the composer judges answers by their words alone."""
         self.index = index
         self.encoder = encoder
         passages = [chunk.embedding_text for chunk in index.chunks]
@@ -124,6 +129,7 @@ class Assistant:
         }
         self.composer = AnswerComposer(index, self.analyzer, ComposerSettings())
         self.gate = SafetyGate(probes)
+        self.reader = reader
 
     @classmethod
     def load(
@@ -150,7 +156,7 @@ class Assistant:
             raise IndexMissingError(f"{index_dir} has no ONNX query encoder; run `clonus-qa build` to export it")
         use_onnx = has_onnx and query_encoder is not QueryEncoder.TORCH
         encoder = OnnxEncoder(index_dir) if use_onnx else SentenceTransformerEncoder(model_name)
-        return cls(index, encoder, probes=MessageProbes.load(index_dir))
+        return cls(index, encoder, probes=MessageProbes.load(index_dir), reader=SentenceReader.load(index_dir, index.chunks))
 
     def query(self, text: str) -> Query:
         return self._queries([text], evidence_text=text, always_measure_load=True)[text]
@@ -215,7 +221,8 @@ class Assistant:
             return Answer(Status.OUT_OF_SCOPE, question, triage.decline, disclaimer=DISCLAIMER)
         hits = self.retrievers[RetrieverKind.HYBRID].run(query)
         focus = self.gate.beyond_medication(message_query.terms) if triage.medication else None
-        answer = self.composer.run(question, query, hits, evidence_query, focus)
+        reading = self.reader.read(query.vector) if self.reader is not None else None
+        answer = self.composer.run(question, query, hits, evidence_query, focus, reading, resolved)
         if answer.status is Status.NOT_FOUND:
             answer = replace(answer, answer=NOT_FOUND_TEXT)
         return replace(answer, disclaimer=DISCLAIMER, notices=triage.notices())

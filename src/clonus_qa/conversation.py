@@ -24,6 +24,13 @@ _POINTS_BACK = re.compile(
 )
 
 
+# Words of a follow-up that asks for what comes next or for something besides what was said.
+_ASKS_FOR_MORE = re.compile(
+    r"\b(else|other|others|another|more|next|after|afterwards|then|besides|apart from|beyond|either|instead|further)\b",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class Message:
     role: str
@@ -32,10 +39,17 @@ class Message:
 
 @dataclass(frozen=True)
 class ResolvedQuestion:
-    """`search_text` is what retrieval sees; `is_followup` says whether history was used."""
+    """`search_text` is what retrieval sees; `is_followup` says whether history was used.
+
+    `previous_reply` is the assistant's last message when the question follows up on it:
+    what it already quoted is not the answer to "and after that?", which `asks_for_more`
+    (what comes next in the article, or something besides what was said).
+    """
 
     search_text: str
     is_followup: bool
+    previous_reply: str = ""
+    asks_for_more: bool = False
 
 
 def normalize_history(history: object) -> tuple[Message, ...]:
@@ -87,5 +101,6 @@ def resolve_followup(question: str, history: tuple[Message, ...], analyzer: Term
     terms = analyzer.analyze(question)
     points_back = bool(_POINTS_BACK.search(question))
     if points_back or not terms.on_topic:
-        return ResolvedQuestion(f"{previous} {question}", True)
+        reply = next((m.content for m in reversed(history) if m.role == "assistant"), "")
+        return ResolvedQuestion(f"{previous} {question}", True, reply, bool(_ASKS_FOR_MORE.search(question)))
     return ResolvedQuestion(question, False)

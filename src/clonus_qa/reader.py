@@ -1,0 +1,185 @@
+"""The sentence reader: which sentence of the article answers a question, or that none does.
+
+The composer's evidence check reads words: a quote must contain the question's own key
+terms. People paraphrase ("why would they order an MRI?", "is Botox only for looks?"),
+so on fresh wording it declined one answerable question in four, and every on-topic
+question sounds like the article, so similarity alone cannot tell "is clonus contagious?"
+from "is clonus painful?". The reader learns both from examples instead: a multinomial
+logistic regression on the question's embedding, one class per sentence of the article
+that has example questions, plus a no-answer class, as SQuAD 2.0 readers have. It is
+trained when the index is built, on `data/answer_examples.tsv` -- questions written for
+this purpose by people who read only the article, never taken from the question set in
+`tests/`, which evaluates the reader. Saved as `reader.json` in the index folder: the
+weights belong to the embedding model and to the sentences they were trained on.
+
+An example names its sentence by an exact substring, so re-chunking keeps the labels; a
+sentence with no example (a new article dropped into `corpus/`) simply gets no vote,
+and the composer falls back on its word evidence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from ._data import data_lines
+from .chunking import Chunk
+from .embedding import Encoder
+from .errors import IndexCorruptError, IndexMissingError, IndexStaleError
+
+READER_FILE = "reader.json"
+NO_ANSWER_EVIDENCE = "-"
+# Inverse regularisation strength, chosen on the dev split (1, 3, 10, 30 tried): from 10
+# up the right sentence ranks first for about 87% of answerable dev questions and the
+# no-answer probability separates the not-covered ones best (ROC AUC 0.96).
+READER_REGULARISATION_C = 10.0
+WEIGHT_DECIMALS = 6  # stored weights are rounded so the file reads and diffs well
+
+SentenceKey = tuple[int, int]  # (chunk_id, sentence number within the chunk)
+
+
+@dataclass(frozen=True)
+class ReaderExample:
+    """A written question and the evidence it is answered by (None: the article does not answer it)."""
+
+    evidence: str | None
+    previous: str
+    question: str
+
+    @property
+    def text(self) -> str:
+        """What the assistant would search for: a follow-up is joined to the question before it."""
+        return f"{self.previous} {self.question}" if self.previous else self.question
+
+
+@lru_cache(maxsize=1)
+def reader_examples() -> tuple[ReaderExample, ...]:
+    examples = []
+    for line in data_lines("answer_examples.tsv"):
+        evidence, previous, question = line.split("\t")
+        examples.append(ReaderExample(None if evidence == NO_ANSWER_EVIDENCE else evidence, previous, question))
+    return tuple(examples)
+
+
+def locate_evidence(chunks: list[Chunk], evidence: str) -> SentenceKey | None:
+    """The first sentence that contains `evidence` verbatim, or None."""
+    for chunk in chunks:
+        for number, span in enumerate(chunk.sentences):
+            if evidence in chunk.sentence_text(span):
+                return (chunk.chunk_id, number)
+    return None
+
+
+def labelled_examples(
+    chunks: list[Chunk], examples: Sequence[ReaderExample] | None = None
+) -> list[tuple[ReaderExample, SentenceKey | None]]:
+    """Each example with the sentence that answers it (None: no sentence does).
+
+    Examples whose evidence is not in `chunks` are left out: they were written for
+    another article.
+    """
+    examples = reader_examples() if examples is None else examples
+    labelled = []
+    for example in examples:
+        key = None if example.evidence is None else locate_evidence(chunks, example.evidence)
+        if example.evidence is None or key is not None:
+            labelled.append((example, key))
+    return labelled
+
+
+def training_digest(labelled: list[tuple[ReaderExample, SentenceKey | None]]) -> str:
+    """Fingerprint of the training data, so a reader trained on other examples is detected."""
+    return hashlib.sha256("\n".join(f"{key}\t{example.text}" for example, key in labelled).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The reader's verdict on one question."""
+
+    answer_probability: float  # 1 - P(no sentence answers)
+    sentence_probabilities: dict[SentenceKey, float]
+
+    def of(self, key: SentenceKey) -> float:
+        return self.sentence_probabilities.get(key, 0.0)
+
+
+NO_READING = Reading(0.0, {})
+
+
+@dataclass(frozen=True)
+class SentenceReader:
+    """Logistic-regression weights: one row per answering sentence, the last row for "no answer"."""
+
+    sentence_keys: tuple[SentenceKey, ...]
+    weights: np.ndarray
+    biases: np.ndarray
+    trained_on_sha256: str
+
+    def read(self, vector: np.ndarray) -> Reading:
+        logits = self.weights @ vector + self.biases
+        probabilities = np.exp(logits - logits.max())
+        probabilities /= probabilities.sum()
+        return Reading(
+            round(1.0 - float(probabilities[-1]), 6),
+            {key: float(p) for key, p in zip(self.sentence_keys, probabilities[:-1])},
+        )
+
+    @classmethod
+    def train(
+        cls, encoder: Encoder, chunks: list[Chunk], examples: Sequence[ReaderExample] | None = None
+    ) -> SentenceReader:
+        """Fit on the examples whose evidence is in `chunks`, and every no-answer example."""
+        from sklearn.linear_model import LogisticRegression
+
+        labelled = labelled_examples(chunks, examples)
+        keys = tuple(sorted({key for _, key in labelled if key is not None}))
+        if not keys or all(key is not None for _, key in labelled):
+            raise ValueError("the reader needs examples of answered and of unanswered questions")
+        no_answer = len(keys)
+        classes = np.array([no_answer if key is None else keys.index(key) for _, key in labelled])
+        vectors = encoder.encode([example.text for example, _ in labelled])
+        model = LogisticRegression(C=READER_REGULARISATION_C, max_iter=10_000)
+        model.fit(vectors, classes)
+        weights, biases = model.coef_.astype(np.float32), model.intercept_.astype(np.float32)
+        return cls(keys, weights, biases, training_digest(labelled))
+
+    def save(self, folder: Path) -> None:
+        data = {
+            "model": "multinomial logistic regression on the normalised question embedding; last class: no answer",
+            "regularisation_c": READER_REGULARISATION_C,
+            "trained_on_sha256": self.trained_on_sha256,
+            "sentence_keys": [list(key) for key in self.sentence_keys],
+            "biases": [round(float(b), WEIGHT_DECIMALS) for b in self.biases],
+            "weights": [[round(float(w), WEIGHT_DECIMALS) for w in row] for row in self.weights],
+        }
+        (Path(folder) / READER_FILE).write_text(json.dumps(data) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(
+        cls, folder: Path, chunks: list[Chunk], examples: Sequence[ReaderExample] | None = None
+    ) -> SentenceReader:
+        """Read `reader.json`; stale when the examples (`data/answer_examples.tsv`) changed since the build."""
+        path = Path(folder) / READER_FILE
+        if not path.is_file():
+            raise IndexMissingError(f"{path} is missing; run `clonus-qa build` to train the reader")
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            keys = tuple((int(chunk_id), int(number)) for chunk_id, number in data["sentence_keys"])
+            weights = np.array(data["weights"], dtype=np.float32)
+            biases = np.array(data["biases"], dtype=np.float32)
+            if weights.shape != (len(keys) + 1, weights.shape[1]) or biases.shape != (len(keys) + 1,):
+                raise ValueError(f"{len(keys)} sentences but weights of shape {weights.shape}")
+            if any(chunk_id >= len(chunks) or number >= len(chunks[chunk_id].sentences) for chunk_id, number in keys):
+                raise ValueError("a sentence the reader was trained on is not in the index")
+            reader = cls(keys, weights, biases, str(data["trained_on_sha256"]))
+        except (ValueError, KeyError, TypeError) as error:
+            raise IndexCorruptError(f"{path} is damaged ({error}); run `clonus-qa build`") from error
+        if reader.trained_on_sha256 != training_digest(labelled_examples(chunks, examples)):
+            raise IndexStaleError(f"{path} was trained on other examples than data/answer_examples.tsv; run `clonus-qa build`")
+        return reader
