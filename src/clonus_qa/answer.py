@@ -96,8 +96,10 @@ class ComposerSettings:
     max_unknown_word_load: float = 0.1
     # With no key terms to check ("what is clonus?"), the sentence must at least be this close.
     min_cosine_without_terms: float = 0.35
-    # A second, independent sentence must score at least this share of the best one.
+    # A second, independent sentence must score at least this share of the best one, and add
+    # key terms the first lacks or be this likely to answer by the reader's reckoning.
     second_sentence_ratio: float = 0.85
+    second_sentence_reader_probability: float = 0.25
     # The reader's probability that a sentence answers (reader.py) adds this much to its score.
     reader_weight: float = 1.0
     # A quote with the word evidence is given when the reader thinks some sentence answers
@@ -158,6 +160,7 @@ class _Candidate:
     score: float
     cosine: float
     stems: frozenset[str] = field(repr=False)
+    reader_probability: float = 0.0
 
     @property
     def text(self) -> str:
@@ -345,9 +348,10 @@ class AnswerComposer:
                     + settings.passage_weight * passage_cosine
                     + settings.support_weight * self.support(groups, stems)
                     + (settings.context_weight * self.support(context_groups, stems) if context_groups else 0.0)
-                    + (settings.reader_weight * reading.of((hit.chunk.chunk_id, number)) if reading else 0.0)
                 )
-                candidates.append(_Candidate(hit.chunk, number, span, score, cosine, stems))
+                answering = reading.of((hit.chunk.chunk_id, number)) if reading else 0.0
+                score += settings.reader_weight * answering
+                candidates.append(_Candidate(hit.chunk, number, span, score, cosine, stems, answering))
         return sorted(candidates, key=lambda c: -c.score)
 
     def _said_positions(self, followup: ResolvedQuestion | None) -> tuple[int, ...]:
@@ -410,7 +414,10 @@ class AnswerComposer:
             ):
                 continue  # would be quoted without the sentence it depends on
             covered = frozenset().union(*(c.stems for c in chosen))
-            adds_evidence = self.support(groups, covered | candidate.stems) > self.support(groups, covered)
+            adds_evidence = (
+                self.support(groups, covered | candidate.stems) > self.support(groups, covered)
+                or candidate.reader_probability >= settings.second_sentence_reader_probability
+            )
             if adds_evidence and self._length(chosen + [candidate]) <= settings.max_answer_chars:
                 if self._joins(chosen, candidate):
                     chosen.append(candidate)
