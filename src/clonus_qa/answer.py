@@ -104,7 +104,7 @@ class ComposerSettings:
     reader_weight: float = 1.0
     # A quote with the word evidence is given when the reader thinks some sentence answers
     # with at least this probability; without the word evidence, from this higher one.
-    min_answer_probability_with_evidence: float = 0.4
+    min_answer_probability_with_evidence: float = 0.3
     min_answer_probability_without_evidence: float = 0.7
     # A follow-up asks for something new: a sentence the previous reply quoted loses this much;
     # when it asks for more, the next few sentences after that quote gain this much.
