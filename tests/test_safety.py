@@ -1,5 +1,7 @@
 import re
 
+import numpy as np
+
 import pytest
 
 from clonus_qa.safety import (
@@ -69,3 +71,20 @@ def test_urgent_guidance_puts_the_emergency_first_and_adds_the_flag_lines():
 )
 def test_a_red_flag_told_as_past_or_resolved_does_not_trigger_the_patterns(message, flagged):
     assert bool(SafetyGate(None).red_flags(message, None)) is flagged
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Mum slipped on the stairs and banged her head this morning. She's been sick twice since and keeps asking what day it is.",
+        "I think I took my tizanidine three times tonight, I kept forgetting. Now I can barely keep my eyes open.",
+        "been sorting out who gets my stuff this week, can't face more of this",
+    ],
+)
+def test_red_flags_told_over_two_sentences_or_as_putting_affairs_in_order_are_caught(message):
+    assert SafetyGate(None).red_flags(message, np.zeros(384, dtype=np.float32))
+
+
+def test_a_past_sentence_does_not_join_a_present_one_into_a_red_flag():
+    message = "I banged my head years ago. Today I feel a bit sick after my baclofen, is that normal?"
+    assert not SafetyGate(None).red_flags(message, np.zeros(384, dtype=np.float32))

@@ -139,8 +139,10 @@ class SafetyGate:
         matched = [(flag, pattern) for flag, pattern in self.red_flag_patterns if pattern.search(text)]
         flags = []
         if matched:
-            sentences = [sentence for sentence in _SENTENCE_END.split(text) if not self._told_as_past(sentence)]
-            flags = [flag for flag, pattern in matched if any(pattern.search(sentence) for sentence in sentences)]
+            # What is told as now: the message without its sentences told as past. Searched as
+            # one text, since a head injury and the vomiting after it may fill two sentences.
+            now = " ".join(sentence for sentence in _SENTENCE_END.split(text) if not self._told_as_past(sentence))
+            flags = [flag for flag, pattern in matched if pattern.search(now)]
         if not flags and self.probes is not None and self.probes.reports_emergency(vector):
             flags.append(self.probes.urgent_category(vector))
         return tuple(dict.fromkeys(flags))
