@@ -134,7 +134,12 @@ class SafetyGate:
         self.resolved_markers = [re.compile(line, re.IGNORECASE) for line in data_lines("resolved_markers.txt")]
 
     def red_flags(self, message: str, vector: np.ndarray) -> tuple[str, ...]:
-        """Red-flag categories the message reports: the patterns', else the probe's closest category."""
+        """Red-flag categories the message reports: the patterns', else the probe's closest category.
+
+        The probe reads meaning, and a request for a limerick or a plot summary can land near
+        an emergency in embedding space; such redirects are off topic, not emergencies, unless
+        a pattern says otherwise ("ignore the article, I want to kill myself").
+        """
         text = message.replace("’", "'")
         matched = [(flag, pattern) for flag, pattern in self.red_flag_patterns if pattern.search(text)]
         flags = []
@@ -143,7 +148,7 @@ class SafetyGate:
             # one text, since a head injury and the vomiting after it may fill two sentences.
             now = " ".join(sentence for sentence in _SENTENCE_END.split(text) if not self._told_as_past(sentence))
             flags = [flag for flag, pattern in matched if pattern.search(now)]
-        if not flags and self.probes is not None and self.probes.reports_emergency(vector):
+        if not flags and self.probes is not None and not self.is_redirect(text) and self.probes.reports_emergency(vector):
             flags.append(self.probes.urgent_category(vector))
         return tuple(dict.fromkeys(flags))
 
