@@ -73,7 +73,7 @@ def test_a_followup_that_asks_for_more_gets_something_new(assistant, followup):
     "question,evidence",
     [
         ("what's the point of the big tube scan for clonus?", "magnetic resonance imaging"),
-        ("is my clonus ever going to leave me?", "long-term condition"),
+        ("what happens at the clonus appointment, do they just poke me about?", "physical examination"),
     ],
 )
 def test_the_reader_answers_paraphrases_that_share_no_key_word_with_the_article(assistant, question, evidence):
@@ -83,6 +83,19 @@ def test_the_reader_answers_paraphrases_that_share_no_key_word_with_the_article(
     assert answer.status is Status.ANSWERED and evidence in answer.answer
     words_only = Assistant(assistant.index, assistant.encoder, probes=assistant.gate.probes)
     assert words_only.ask(question).status is Status.NOT_FOUND, "without the reader the words alone decline"
+
+
+@pytest.mark.parametrize(
+    "question,status",
+    [
+        ("is physio worth the bother for this or nah", Status.ANSWERED),
+        ("if nothing works do they ever cut something?", Status.ANSWERED),
+        ("how do I fix my bike chain?", Status.OUT_OF_SCOPE),
+        ("can u help with my python homework", Status.OUT_OF_SCOPE),
+    ],
+)
+def test_scope_follows_the_reader_when_a_question_never_names_clonus(assistant, question, status):
+    assert assistant.ask(question).status is status
 
 
 def test_the_same_followup_without_history_is_not_answered_from_thin_air(assistant):

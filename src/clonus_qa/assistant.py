@@ -214,14 +214,15 @@ class Assistant:
         asked = asking_sentence(text)
         queries = self._queries([text, resolved.search_text], evidence_text=asked)
         message_query, query, evidence_query = queries[text], queries[resolved.search_text], queries[asked]
-        triage = self.gate.run(text, message_query.vector, query.terms)
+        reading = self.reader.read(query.vector) if self.reader is not None else None
+        answerable = reading.answer_probability if reading is not None else 0.0
+        triage = self.gate.run(text, message_query.vector, query.terms, answerable)
         if triage.urgent:
             return Answer(Status.URGENT, question, triage.guidance(), disclaimer=DISCLAIMER, notices=triage.notices())
         if triage.decline:
             return Answer(Status.OUT_OF_SCOPE, question, triage.decline, disclaimer=DISCLAIMER)
         hits = self.retrievers[RetrieverKind.HYBRID].run(query)
         focus = self.gate.beyond_medication(message_query.terms) if triage.medication else None
-        reading = self.reader.read(query.vector) if self.reader is not None else None
         answer = self.composer.run(question, query, hits, evidence_query, focus, reading, resolved)
         if answer.status is Status.NOT_FOUND:
             answer = replace(answer, answer=NOT_FOUND_TEXT)

@@ -23,6 +23,10 @@ from .probes import MessageProbes
 
 MAX_QUESTION_CHARS = 1_000
 MAX_HISTORY_MESSAGES = 6
+# The reader's probability of an answer from which a question is in scope whatever its words
+# (chosen on the dev split: every answerable question the word check put out of scope was
+# above it, and one off-topic request of 109, which the redirect patterns catch).
+IN_SCOPE_ANSWER_PROBABILITY = 0.7
 
 DISCLAIMER = (
     "This is general information from one article, not medical advice. "
@@ -179,12 +183,21 @@ class SafetyGate:
         known = [group for group in terms.key_groups if group.known]
         return bool(known) and not terms.unknown_words
 
-    def run(self, message: str, vector: np.ndarray, resolved_terms: QueryTerms) -> Triage:
-        """`message` is the user's latest text; `resolved_terms` include the follow-up's context."""
+    def run(
+        self, message: str, vector: np.ndarray, resolved_terms: QueryTerms, answer_probability: float = 0.0
+    ) -> Triage:
+        """`message` is the user's latest text; `resolved_terms` include the follow-up's context.
+
+        `answer_probability` is the sentence reader's belief that the article answers the
+        (resolved) question. From IN_SCOPE_ANSWER_PROBABILITY it keeps in scope a question
+        that never names clonus and uses words the article does not ("does PT actually help
+        with this?"); the reader also learned off-topic requests as unanswerable.
+        """
         flags = self.red_flags(message, vector)
         medication = self.is_medication_question(message, vector)
         if flags:
             return Triage(red_flags=flags, medication=medication)
-        if self.is_redirect(message) or not self.in_scope(resolved_terms):
+        in_scope = self.in_scope(resolved_terms) or answer_probability >= IN_SCOPE_ANSWER_PROBABILITY
+        if self.is_redirect(message) or not in_scope:
             return Triage(decline=OUT_OF_SCOPE_TEXT, medication=False)
         return Triage(medication=medication)
