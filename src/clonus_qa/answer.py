@@ -19,8 +19,8 @@ import numpy as np
 
 from ._data import data_lines
 from .chunking import Chunk, Span, sentence_spans
-from .index import Index
 from .conversation import ResolvedQuestion
+from .index import Index
 from .reader import Reading
 from .retrieval import Hit, Query
 from .terms import TermAnalyzer, TermGroup, medicine_names, tokenize
@@ -233,11 +233,12 @@ class AnswerComposer:
         groups = message.terms.key_groups
         context_groups = tuple(group for group in query.terms.key_groups if group not in groups)
         said = self._said_positions(followup)
-        if said and followup is not None and followup.asks_for_more:
+        asks_for_more = followup is not None and followup.asks_for_more
+        if said and asks_for_more:
             hits = hits + self._continuation_hits(hits, max(said))
         candidates = self._candidates(query, hits, groups, context_groups, reading)
-        if said and followup is not None:
-            candidates = self._continue_from(candidates, said, followup.asks_for_more)
+        if said:
+            candidates = self._continue_from(candidates, said, asks_for_more)
         if not candidates:
             return Answer(Status.NOT_FOUND, question, "")
         chosen = self._select(candidates, groups)
@@ -371,7 +372,9 @@ class AnswerComposer:
         extra = dict.fromkeys(chunk_id for chunk_id, _ in following if chunk_id not in retrieved)
         return [Hit(self.index.chunks[chunk_id], 0.0) for chunk_id in extra]
 
-    def _continue_from(self, candidates: list[_Candidate], said: tuple[int, ...], asks_for_more: bool) -> list[_Candidate]:
+    def _continue_from(
+        self, candidates: list[_Candidate], said: tuple[int, ...], asks_for_more: bool
+    ) -> list[_Candidate]:
         settings = self.settings
         last_said = max(said)
 
@@ -420,9 +423,9 @@ class AnswerComposer:
                 self.support(groups, covered | candidate.stems) > self.support(groups, covered)
                 or candidate.reader_probability >= settings.second_sentence_reader_probability
             )
-            if adds_evidence and self._length(chosen + [candidate]) <= settings.max_answer_chars:
-                if self._joins(chosen, candidate):
-                    chosen.append(candidate)
+            fits = self._length(chosen + [candidate]) <= settings.max_answer_chars
+            if adds_evidence and fits and self._joins(chosen, candidate):
+                chosen.append(candidate)
         return chosen
 
     def _joins(self, chosen: list[_Candidate], candidate: _Candidate) -> bool:

@@ -8,28 +8,28 @@ from dataclasses import replace
 from pathlib import Path
 
 from .answer import Answer, AnswerComposer, ComposerSettings, Status
+from .choices import Choice
+from .chunking import ChunkerSettings, sentence_texts
 from .conversation import asking_sentence, normalize_history, resolve_followup
+from .corpus import load_corpus
 from .embedding import (
     MIN_EXPORT_COSINE,
-    lowest_cosine,
     ONNX_FILES,
     Encoder,
     OnnxEncoder,
     SentenceTransformerEncoder,
     configured_model_name,
     export_onnx,
+    lowest_cosine,
     resolve_model_location,
 )
 from .errors import IndexMissingError, IndexStaleError, InvalidArgumentError
-from .choices import Choice
-from .chunking import ChunkerSettings, sentence_texts
-from .corpus import load_corpus
 from .index import Index
+from .probes import MessageProbes
+from .reader import SentenceReader
 from .retrieval import DenseRetriever, FusionMode, Hit, HybridRetriever, LexicalRetriever, Query, RetrieverKind
 from .safety import DISCLAIMER, NOT_FOUND_TEXT, SafetyGate, clean_text, input_problem
 from .terms import TermAnalyzer, model_dictionary_words, without_words
-from .probes import MessageProbes
-from .reader import SentenceReader
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 INDEX_DIR_ENV_VAR = "CLONUS_QA_INDEX_DIR"
@@ -156,7 +156,8 @@ class Assistant:
             raise IndexMissingError(f"{index_dir} has no ONNX query encoder; run `clonus-qa build` to export it")
         use_onnx = has_onnx and query_encoder is not QueryEncoder.TORCH
         encoder = OnnxEncoder(index_dir) if use_onnx else SentenceTransformerEncoder(model_name)
-        return cls(index, encoder, probes=MessageProbes.load(index_dir), reader=SentenceReader.load(index_dir, index.chunks))
+        probes, reader = MessageProbes.load(index_dir), SentenceReader.load(index_dir, index.chunks)
+        return cls(index, encoder, probes=probes, reader=reader)
 
     def query(self, text: str) -> Query:
         return self._queries([text], evidence_text=text, always_measure_load=True)[text]

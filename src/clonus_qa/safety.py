@@ -18,8 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._data import data_lines
-from .terms import QueryTerms, TermGroup, medicine_names
 from .probes import MessageProbes
+from .terms import QueryTerms, TermGroup, medicine_names
 
 MAX_QUESTION_CHARS = 1_000
 MAX_HISTORY_MESSAGES = 6
@@ -152,7 +152,8 @@ class SafetyGate:
             # one text, since a head injury and the vomiting after it may fill two sentences.
             now = " ".join(sentence for sentence in _SENTENCE_END.split(text) if not self._told_as_past(sentence))
             flags = [flag for flag, pattern in matched if pattern.search(now)]
-        if not flags and self.probes is not None and not self.is_redirect(text) and self.probes.reports_emergency(vector):
+        probe_may_judge = not flags and self.probes is not None and not self.is_redirect(text)
+        if probe_may_judge and self.probes.reports_emergency(vector):
             flags.append(self.probes.urgent_category(vector))
         return tuple(dict.fromkeys(flags))
 
