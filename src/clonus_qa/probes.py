@@ -9,7 +9,8 @@ such messages near others of their kind even when no pattern matches, so a logis
 regression on the embedding, trained when the index is built, catches what the patterns
 miss. Training data: `data/urgency_examples.tsv` with the red-flag descriptions, and
 `data/medication_examples.tsv`, written for this purpose and never taken from the
-question set in `tests/`, which evaluates them.
+question set in `tests/`, which evaluates them; the urgency probe also learns every
+question written for the sentence reader (`data/answer_examples.tsv`) as ordinary.
 
 Both probes are saved as `probes.json` in the index folder: they belong to the
 embedding model they were trained on.
@@ -27,18 +28,22 @@ import numpy as np
 from ._data import data_lines
 from .embedding import Encoder
 from .errors import IndexCorruptError, IndexMissingError
+from .reader import reader_examples
 
 PROBES_FILE = "probes.json"
 URGENT_LABEL = "urgent"
 MEDICATION_LABEL = "medication"
+OTHER_LABEL = "other"
 # Inverse regularisation strength: scikit-learn's default. Classes are weighted to
 # balance, so the decision boundary is the natural probability of one half.
 PROBE_REGULARISATION_C = 1.0
 # The probability from which each probe fires. Balanced classes make 0.5 the natural
-# boundary; the urgent probe fires from 0.6 instead, chosen on the dev split (0.5 to 0.7
-# tried): with the second round of written examples, 0.5 raised 21 false alarms on dev and
-# 0.6 raises 9, while missing one more emergency (3 of 162); from 0.65 it misses 8.
-URGENT_PROBABILITY = 0.6
+# boundary; the urgent probe fires from 0.8 instead, chosen on the dev split (0.6 to 0.8
+# tried, with the reader's ordinary questions among its examples): 0.6 raised 28 false
+# alarms on dev and 0.8 raises 2, and every emergency it stopped catching between them
+# (2 of 202) now matches a red-flag pattern. On a held-out half of the newest written
+# examples it still catches 68% of the emergencies the patterns miss.
+URGENT_PROBABILITY = 0.8
 MEDICATION_PROBABILITY = 0.5
 WEIGHT_DECIMALS = 6  # stored weights are rounded so the file reads and diffs well
 
@@ -49,8 +54,20 @@ def labelled_examples(name: str) -> list[tuple[str, str]]:
 
 
 def urgency_examples() -> list[tuple[str, str]]:
-    """Every red-flag description is an urgent example too."""
-    return labelled_examples("urgency_examples.tsv") + [(URGENT_LABEL, text) for _, text in red_flag_descriptions()]
+    """Every red-flag description is an urgent example too, and every ordinary question is not.
+
+    The questions written for the sentence reader and the medication questions (how to take
+    a medicine) were written as ordinary, non-emergency questions; without them the probe
+    took "forgot my baclofen, should I take two tonight?" or "why are they taking bloods?"
+    for emergencies.
+    """
+    ordinary = [(OTHER_LABEL, example.text) for example in reader_examples()]
+    ordinary += [(OTHER_LABEL, text) for label, text in medication_examples() if label == MEDICATION_LABEL]
+    return (
+        labelled_examples("urgency_examples.tsv")
+        + [(URGENT_LABEL, text) for _, text in red_flag_descriptions()]
+        + ordinary
+    )
 
 
 def medication_examples() -> list[tuple[str, str]]:

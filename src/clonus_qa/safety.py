@@ -136,13 +136,16 @@ class SafetyGate:
         )
         self.redirect_patterns = [re.compile(line, re.IGNORECASE) for line in data_lines("redirect_patterns.txt")]
         self.resolved_markers = [re.compile(line, re.IGNORECASE) for line in data_lines("resolved_markers.txt")]
+        self.dose_questions = [re.compile(line, re.IGNORECASE) for line in data_lines("dose_questions.txt")]
 
     def red_flags(self, message: str, vector: np.ndarray) -> tuple[str, ...]:
         """Red-flag categories the message reports: the patterns', else the probe's closest category.
 
         The probe reads meaning, and a request for a limerick or a plot summary can land near
         an emergency in embedding space; such redirects are off topic, not emergencies, unless
-        a pattern says otherwise ("ignore the article, I want to kill myself").
+        a pattern says otherwise ("ignore the article, I want to kill myself"). So are questions
+        asked before taking a dose ("forgot my baclofen, should I take two tonight?"), which
+        sit close to reports of a dose taken twice.
         """
         text = message.replace("’", "'")
         matched = [(flag, pattern) for flag, pattern in self.red_flag_patterns if pattern.search(text)]
@@ -152,7 +155,9 @@ class SafetyGate:
             # one text, since a head injury and the vomiting after it may fill two sentences.
             now = " ".join(sentence for sentence in _SENTENCE_END.split(text) if not self._told_as_past(sentence))
             flags = [flag for flag, pattern in matched if pattern.search(now)]
-        probe_may_judge = not flags and self.probes is not None and not self.is_redirect(text)
+        probe_may_judge = (
+            not flags and self.probes is not None and not self.is_redirect(text) and not self.asks_before_dosing(text)
+        )
         if probe_may_judge and self.probes.reports_emergency(vector):
             flags.append(self.probes.urgent_category(vector))
         return tuple(dict.fromkeys(flags))
@@ -160,6 +165,9 @@ class SafetyGate:
     def _told_as_past(self, sentence: str) -> bool:
         """Does the sentence place what it reports in the past, or say it was checked and is fine?"""
         return any(marker.search(sentence) for marker in self.resolved_markers)
+
+    def asks_before_dosing(self, message: str) -> bool:
+        return any(pattern.search(message) for pattern in self.dose_questions)
 
     def is_redirect(self, message: str) -> bool:
         return any(pattern.search(message) for pattern in self.redirect_patterns)
