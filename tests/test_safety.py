@@ -78,6 +78,7 @@ def test_a_red_flag_told_as_past_or_resolved_does_not_trigger_the_patterns(messa
     [
         "Mum slipped on the stairs and banged her head this morning. She's been sick twice since and keeps asking what day it is.",
         "I think I took my tizanidine three times tonight, I kept forgetting. Now I can barely keep my eyes open.",
+        "grandad hit his head on the bath. now he's puking and asking the same thing over and over",
         "been sorting out who gets my stuff this week, can't face more of this",
     ],
 )
