@@ -15,6 +15,7 @@ from .corpus import load_corpus
 from .embedding import (
     MIN_EXPORT_COSINE,
     ONNX_FILES,
+    CachingEncoder,
     Encoder,
     OnnxEncoder,
     SentenceTransformerEncoder,
@@ -66,8 +67,9 @@ def build_index(
     encoder = SentenceTransformerEncoder(model or configured_model_name())
     index = Index.build(load_corpus(corpus_dir), encoder, chunker, corpus_dir=corpus_dir)
     probe_texts = sentence_texts(index.chunks)
-    probes = MessageProbes.train(encoder)
-    reader = SentenceReader.train(encoder, index.chunks)
+    training_encoder = CachingEncoder(encoder)
+    probes = MessageProbes.train(training_encoder)
+    reader = SentenceReader.train(training_encoder, index.chunks)
 
     def write_extras(folder: Path) -> None:
         export_onnx(encoder, folder, probe_texts)

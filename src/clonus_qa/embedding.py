@@ -69,6 +69,29 @@ def resolve_model_location(model_name: str) -> str:
     return model_name
 
 
+class CachingEncoder:
+    """Encodes each distinct text once.
+
+    A build trains three read-outs on overlapping texts (the sentence reader's questions are
+    also the urgency probe's ordinary examples); encoding them twice would add about ten
+    seconds to every build.
+    """
+
+    def __init__(self, encoder: Encoder) -> None:
+        self._encoder = encoder
+        self.model_name = encoder.model_name
+        self.dimension = encoder.dimension
+        self._vectors: dict[str, np.ndarray] = {}
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        missing = [text for text in dict.fromkeys(texts) if text not in self._vectors]
+        if missing:
+            self._vectors.update(zip(missing, self._encoder.encode(missing)))
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.stack([self._vectors[text] for text in texts])
+
+
 class SentenceTransformerEncoder:
     """sentence-transformers on CPU; torch is imported only when this is created."""
 
