@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .reader import followup_search_text
 from .safety import MAX_HISTORY_MESSAGES, MAX_QUESTION_CHARS, clean_text
 from .terms import TermAnalyzer
 
@@ -102,5 +103,6 @@ def resolve_followup(question: str, history: tuple[Message, ...], analyzer: Term
     points_back = bool(_POINTS_BACK.search(question))
     if points_back or not terms.on_topic:
         reply = next((m.content for m in reversed(history) if m.role == "assistant"), "")
-        return ResolvedQuestion(f"{previous} {question}", True, reply, bool(_ASKS_FOR_MORE.search(question)))
+        search_text = followup_search_text(previous, question)
+        return ResolvedQuestion(search_text, True, reply, bool(_ASKS_FOR_MORE.search(question)))
     return ResolvedQuestion(question, False)

@@ -59,8 +59,17 @@ class ReaderExample:
 
     @property
     def text(self) -> str:
-        """What the assistant would search for: a follow-up is joined to the question before it."""
-        return f"{self.previous} {self.question}" if self.previous else self.question
+        """What the assistant would search for (`followup_search_text` when it follows a question)."""
+        return followup_search_text(self.previous, self.question) if self.previous else self.question
+
+
+def followup_search_text(previous: str, question: str) -> str:
+    """How a follow-up is searched: joined to the user's question before it.
+
+    One function for the conversation stage and the reader's examples, so the reader is
+    trained on the very text it will read.
+    """
+    return f"{previous} {question}"
 
 
 @lru_cache(maxsize=1)
@@ -81,7 +90,7 @@ def locate_evidence(chunks: list[Chunk], evidence: str) -> SentenceKey | None:
     return None
 
 
-def labelled_examples(
+def with_sentences(
     chunks: list[Chunk], examples: Sequence[ReaderExample] | None = None
 ) -> list[tuple[ReaderExample, SentenceKey | None]]:
     """Each example with the sentence that answers it (None: no sentence does).
@@ -114,9 +123,6 @@ class Reading:
         return self.sentence_probabilities.get(key, 0.0)
 
 
-NO_READING = Reading(0.0, {})
-
-
 @dataclass(frozen=True)
 class SentenceReader:
     """Logistic-regression weights: one row per answering sentence, the last row for "no answer"."""
@@ -142,7 +148,7 @@ class SentenceReader:
         """Fit on the examples whose evidence is in `chunks`, and every no-answer example."""
         from sklearn.linear_model import LogisticRegression
 
-        labelled = labelled_examples(chunks, examples)
+        labelled = with_sentences(chunks, examples)
         keys = tuple(sorted({key for _, key in labelled if key is not None}))
         if not keys or all(key is not None for _, key in labelled):
             raise ValueError("the reader needs examples of answered and of unanswered questions")
@@ -188,6 +194,6 @@ class SentenceReader:
             reader = cls(keys, weights, biases, str(data["trained_on_sha256"]))
         except (ValueError, KeyError, TypeError) as error:
             raise IndexCorruptError(f"{path} is damaged ({error}); run `clonus-qa build`") from error
-        if reader.trained_on_sha256 != training_digest(labelled_examples(chunks, examples)):
+        if reader.trained_on_sha256 != training_digest(with_sentences(chunks, examples)):
             raise IndexStaleError(f"{path} was trained on other examples than data/answer_examples.tsv; run `clonus-qa build`")
         return reader
