@@ -9,6 +9,7 @@ from clonus_qa.answer import ANSWER_PREFIX, expected_answer_type
 from clonus_qa.chunking import ChunkerSettings
 from clonus_qa.corpus import load_corpus
 from clonus_qa.index import Index
+from clonus_qa.reader import Reading
 from clonus_qa.retrieval import RetrieverKind
 
 pytestmark = pytest.mark.model
@@ -109,3 +110,18 @@ def test_questions_that_ask_for_a_duration_or_amount_have_an_answer_type(questio
 def test_a_quote_that_states_no_duration_does_not_answer_how_long(assistant):
     assert _compose(assistant, "how long does an MRI for clonus take?").status is Status.NOT_FOUND
     assert _compose(assistant, "how long do the effects of botox injections last?").status is Status.ANSWERED
+
+
+def test_a_sentence_the_reader_believes_is_a_candidate_even_when_retrieval_missed_it(assistant):
+    question = "how do they check for it?"
+    query = assistant.query(question)
+    hits = assistant.retrievers[RetrieverKind.HYBRID].run(query, 1)
+    missed = next(chunk for chunk in assistant.index.chunks if chunk.chunk_id not in {h.chunk.chunk_id for h in hits})
+    believed = (missed.chunk_id, 0)
+    reading = Reading(0.95, {believed: 0.9})
+    answer = assistant.composer.run(question, query, hits, query, reading=reading)
+    quoted = missed.sentence_text(missed.sentences[0])
+    assert answer.status is Status.ANSWERED and quoted in answer.answer
+    below = assistant.composer.settings.reader_candidate_probability / 2
+    doubted = assistant.composer.run(question, query, hits, query, reading=Reading(0.95, {believed: below}))
+    assert quoted not in doubted.answer

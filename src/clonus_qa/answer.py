@@ -113,6 +113,9 @@ class ComposerSettings:
     repeat_penalty: float = 0.8
     continuation_bonus: float = 0.8
     continuation_sentences: int = 3
+    # A sentence the reader gives at least this probability is a candidate even when retrieval
+    # missed its passage.
+    reader_candidate_probability: float = 0.2
 
 
 # A sentence that leans on the one before it ("Because, these drugs ...") is quoted with it.
@@ -236,6 +239,8 @@ class AnswerComposer:
         asks_for_more = followup is not None and followup.asks_for_more
         if said and asks_for_more:
             hits = hits + self._continuation_hits(hits, max(said))
+        if reading is not None:
+            hits = hits + self._reader_hits(hits, reading)
         candidates = self._candidates(query, hits, groups, context_groups, reading)
         if said:
             candidates = self._continue_from(candidates, said, asks_for_more)
@@ -370,6 +375,19 @@ class AnswerComposer:
         retrieved = {hit.chunk.chunk_id for hit in hits}
         following = self._sentence_keys[last_said + 1 : last_said + 1 + self.settings.continuation_sentences]
         extra = dict.fromkeys(chunk_id for chunk_id, _ in following if chunk_id not in retrieved)
+        return [Hit(self.index.chunks[chunk_id], 0.0) for chunk_id in extra]
+
+    def _reader_hits(self, hits: list[Hit], reading: Reading) -> list[Hit]:
+        """Passages holding sentences the reader believes answer, when retrieval missed them.
+
+        Retrieval ranks passages by likeness to the question; the reader was taught which
+        sentence answers it. "clonus meaning??" is answered by an introduction sentence
+        that ranks below four passages which repeat the word clonus more often.
+        """
+        retrieved = {hit.chunk.chunk_id for hit in hits}
+        threshold = self.settings.reader_candidate_probability
+        believed = (key for key, probability in reading.sentence_probabilities.items() if probability >= threshold)
+        extra = dict.fromkeys(chunk_id for chunk_id, _ in believed if chunk_id not in retrieved)
         return [Hit(self.index.chunks[chunk_id], 0.0) for chunk_id in extra]
 
     def _continue_from(
