@@ -219,5 +219,19 @@ def test_redirects_and_arithmetic_are_out_of_scope(assistant, message):
     assert answer.status is Status.OUT_OF_SCOPE and answer.citations == ()
 
 
+@pytest.mark.parametrize(
+    "message,on_topic",
+    [
+        ("my son has CP and we're going camping in Wales next month, what tent should we buy?", False),
+        ("I have MS, can you help me fill in my council tax reduction form?", False),
+        ("had a stroke last spring, what's a good recipe for a low salt soup?", False),
+        ("my son has CP, why do his ankles keep jerking?", True),
+        ("had a stroke last spring and now my foot bounces on the pedal, is that from the stroke?", True),
+    ],
+)
+def test_naming_a_cause_of_clonus_does_not_make_a_request_about_clonus(assistant, message, on_topic):
+    assert (assistant.ask(message).status is not Status.OUT_OF_SCOPE) is on_topic
+
+
 def test_a_question_about_how_many_times_is_still_in_scope(assistant):
     assert assistant.ask("how many times does clonus make a muscle jerk").status is not Status.OUT_OF_SCOPE

@@ -10,11 +10,13 @@ import pytest
 from clonus_qa import IndexCorruptError, IndexMissingError
 from clonus_qa.probes import (
     MEDICATION_LABEL,
+    OFF_TOPIC_LABEL,
     PROBES_FILE,
     URGENT_LABEL,
     MessageProbes,
     medication_examples,
     red_flag_descriptions,
+    scope_examples,
     urgency_examples,
 )
 
@@ -25,7 +27,8 @@ CROSS_MACHINE_WEIGHT_ATOL = 1e-3
 
 
 @pytest.mark.parametrize(
-    "examples,positive", [(urgency_examples, URGENT_LABEL), (medication_examples, MEDICATION_LABEL)]
+    "examples,positive",
+    [(urgency_examples, URGENT_LABEL), (medication_examples, MEDICATION_LABEL), (scope_examples, OFF_TOPIC_LABEL)],
 )
 def test_training_data_has_both_labels_and_no_question_from_the_question_set(questions, examples, positive):
     pairs = examples()
@@ -42,7 +45,7 @@ def test_every_description_category_has_a_centroid():
 
 def test_a_fresh_build_trains_the_committed_probes(fresh_index_dir):
     fresh, committed = MessageProbes.load(fresh_index_dir), MessageProbes.load(COMMITTED_INDEX)
-    for name in ("urgent", "medication"):
+    for name in ("urgent", "medication", "off_topic"):
         a, b = getattr(fresh, name), getattr(committed, name)
         assert a.trained_on_sha256 == b.trained_on_sha256
         np.testing.assert_allclose(a.weights, b.weights, atol=CROSS_MACHINE_WEIGHT_ATOL)
@@ -61,6 +64,13 @@ def test_the_medication_probe_separates_using_a_medicine_from_asking_about_it(as
     use = assistant.query("is it ok to go without my baclofen for a few days while I wait for the pharmacy").vector
     about = assistant.query("which drugs do doctors give for clonus?").vector
     assert probe.probability(use) > 0.5 > probe.probability(about)
+
+
+def test_the_scope_probe_reads_what_a_message_asks_for_not_which_condition_it_names(assistant):
+    probe = assistant.gate.probes.off_topic
+    errand = assistant.query("my wife has MS, which airlines are best for a long-haul flight with a wheelchair?").vector
+    question = assistant.query("my wife has MS, is the jumping in her calf part of that?").vector
+    assert probe.probability(errand) > 0.5 > probe.probability(question)
 
 
 def test_missing_or_damaged_probes_name_the_fix(tmp_path):

@@ -219,7 +219,7 @@ class Assistant:
         message_query, query, evidence_query = queries[text], queries[resolved.search_text], queries[asked]
         reading = self.reader.read(query.vector) if self.reader is not None else None
         answerable = reading.answer_probability if reading is not None else 0.0
-        triage = self.gate.run(text, message_query.vector, query.terms, answerable)
+        triage = self.gate.run(text, message_query.vector, query.terms, answerable, query.vector)
         if triage.urgent:
             return Answer(Status.URGENT, question, triage.guidance(), disclaimer=DISCLAIMER, notices=triage.notices())
         if triage.decline:

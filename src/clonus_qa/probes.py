@@ -1,5 +1,5 @@
 """Linear read-outs of a message's embedding: does it report an emergency happening now?
-Does it ask how to use a medicine?
+Does it ask how to use a medicine? Is it about something other than clonus?
 
 Patterns (`data/red_flags.tsv`, `data/medication_patterns.tsv`) catch the wording their
 authors foresaw. On fresh, chatty messages they missed most emergencies ("found my 2yo
@@ -7,13 +7,14 @@ with my open tizanidine bottle, she's gone very sleepy") and most medication que
 ("alright to stack my baclofen on top of tizanidine?"). The sentence embedding places
 such messages near others of their kind even when no pattern matches, so a logistic
 regression on the embedding, trained when the index is built, catches what the patterns
-miss. Training data: `data/urgency_examples.tsv` with the red-flag descriptions, and
-`data/medication_examples.tsv`, written for this purpose and never taken from the
-question set in `tests/`, which evaluates them; the urgency probe also learns every
-question written for the sentence reader (`data/answer_examples.tsv`) as ordinary.
+miss. Training data: `data/urgency_examples.tsv` with the red-flag descriptions,
+`data/medication_examples.tsv` and `data/scope_examples.tsv`, written for this purpose and
+never taken from the question set in `tests/`, which evaluates them; the urgency and scope
+probes also learn every question written for the sentence reader (`data/answer_examples.tsv`)
+as ordinary, on-topic questions.
 
-Both probes are saved as `probes.json` in the index folder: they belong to the
-embedding model they were trained on.
+The probes are saved as `probes.json` in the index folder: they belong to the embedding
+model they were trained on.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from .reader import reader_examples
 PROBES_FILE = "probes.json"
 URGENT_LABEL = "urgent"
 MEDICATION_LABEL = "medication"
+OFF_TOPIC_LABEL = "off_topic"
 OTHER_LABEL = "other"
 # Inverse regularisation strength: scikit-learn's default. Classes are weighted to
 # balance, so the decision boundary is the natural probability of one half.
@@ -46,6 +48,7 @@ PROBE_REGULARISATION_C = 1.0
 # A missed emergency is the worse error, so the lower of the two.
 URGENT_PROBABILITY = 0.75
 MEDICATION_PROBABILITY = 0.5
+OFF_TOPIC_PROBABILITY = 0.8
 WEIGHT_DECIMALS = 6  # stored weights are rounded so the file reads and diffs well
 
 
@@ -73,6 +76,19 @@ def urgency_examples() -> list[tuple[str, str]]:
 
 def medication_examples() -> list[tuple[str, str]]:
     return labelled_examples("medication_examples.tsv")
+
+
+def scope_examples() -> list[tuple[str, str]]:
+    """Off-topic requests, and on-topic questions: the written ones and every reader question.
+
+    The reader's questions are all about clonus except the off-topic messages it learned
+    as unanswerable, which this file lists as off topic too.
+    """
+    written = labelled_examples("scope_examples.tsv")
+    off_topic = {text for label, text in written if label == OFF_TOPIC_LABEL}
+    on_topic = [(OTHER_LABEL, example.text) for example in reader_examples() if example.text not in off_topic]
+    on_topic += [(OTHER_LABEL, text) for label, text in medication_examples() if label == MEDICATION_LABEL]
+    return written + on_topic
 
 
 def red_flag_descriptions() -> list[tuple[str, str]]:
@@ -119,7 +135,7 @@ class LinearProbe:
 
 @dataclass(frozen=True)
 class MessageProbes:
-    """The two probes, and one centroid per red-flag category.
+    """The three probes, and one centroid per red-flag category.
 
     The centroids name which emergency a message most resembles, so a report that no
     pattern matched still gets its extra guidance line (the crisis line, poison control).
@@ -127,6 +143,7 @@ class MessageProbes:
 
     urgent: LinearProbe
     medication: LinearProbe
+    off_topic: LinearProbe
     categories: tuple[str, ...]
     centroids: np.ndarray
 
@@ -135,6 +152,9 @@ class MessageProbes:
 
     def asks_about_medication(self, vector: np.ndarray) -> bool:
         return self.medication.fires(vector, MEDICATION_PROBABILITY)
+
+    def calls_off_topic(self, vector: np.ndarray) -> bool:
+        return self.off_topic.fires(vector, OFF_TOPIC_PROBABILITY)
 
     def urgent_category(self, vector: np.ndarray) -> str:
         return self.categories[int(np.argmax(self.centroids @ vector))]
@@ -152,6 +172,7 @@ class MessageProbes:
         return cls(
             LinearProbe.train(encoder, urgency_examples(), URGENT_LABEL),
             LinearProbe.train(encoder, medication_examples(), MEDICATION_LABEL),
+            LinearProbe.train(encoder, scope_examples(), OFF_TOPIC_LABEL),
             categories,
             centroids.astype(np.float32),
         )
@@ -160,9 +181,14 @@ class MessageProbes:
         data = {
             "model": "logistic regression on the normalised sentence embedding, classes balanced",
             "regularisation_c": PROBE_REGULARISATION_C,
-            "fires_from_probability": {"urgent": URGENT_PROBABILITY, "medication": MEDICATION_PROBABILITY},
+            "fires_from_probability": {
+                "urgent": URGENT_PROBABILITY,
+                "medication": MEDICATION_PROBABILITY,
+                "off_topic": OFF_TOPIC_PROBABILITY,
+            },
             "urgent": self.urgent.to_dict(),
             "medication": self.medication.to_dict(),
+            "off_topic": self.off_topic.to_dict(),
             "urgent_categories": {
                 c: [round(float(x), WEIGHT_DECIMALS) for x in row] for c, row in zip(self.categories, self.centroids)
             },
@@ -180,6 +206,7 @@ class MessageProbes:
             return cls(
                 LinearProbe.from_dict(data["urgent"]),
                 LinearProbe.from_dict(data["medication"]),
+                LinearProbe.from_dict(data["off_topic"]),
                 categories,
                 np.array([data["urgent_categories"][c] for c in categories], dtype=np.float32),
             )

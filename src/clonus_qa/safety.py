@@ -184,6 +184,12 @@ class SafetyGate:
             group for group in terms.key_groups if not set(group.word.split()) <= self.medication_words
         )
 
+    def probe_calls_off_topic(self, vector: np.ndarray) -> bool:
+        """Naming clonus's subject is not being about it: "flying to Orlando with my daughter
+        who has CP, how do I book wheelchair assistance?" names a cause of clonus and asks
+        about airports. The scope probe reads what the message asks for."""
+        return self.probes is not None and self.probes.calls_off_topic(vector)
+
     @staticmethod
     def in_scope(terms: QueryTerms) -> bool:
         """About clonus if it names the subject, or uses only words the article itself uses."""
@@ -193,9 +199,16 @@ class SafetyGate:
         return bool(known) and not terms.unknown_words
 
     def run(
-        self, message: str, vector: np.ndarray, resolved_terms: QueryTerms, answer_probability: float = 0.0
+        self,
+        message: str,
+        vector: np.ndarray,
+        resolved_terms: QueryTerms,
+        answer_probability: float = 0.0,
+        resolved_vector: np.ndarray | None = None,
     ) -> Triage:
-        """`message` is the user's latest text; `resolved_terms` include the follow-up's context.
+        """`message` is the user's latest text; `resolved_terms` and `resolved_vector` include
+        the follow-up's context ("how many minutes should I soak for?" after a question on
+        home remedies is about clonus; alone it could be about a bath).
 
         `answer_probability` is the sentence reader's belief that the article answers the
         (resolved) question. From IN_SCOPE_ANSWER_PROBABILITY it keeps in scope a question
@@ -206,7 +219,9 @@ class SafetyGate:
         medication = self.is_medication_question(message, vector)
         if flags:
             return Triage(red_flags=flags, medication=medication)
-        in_scope = self.in_scope(resolved_terms) or answer_probability >= IN_SCOPE_ANSWER_PROBABILITY
+        resolved_vector = vector if resolved_vector is None else resolved_vector
+        named_in_scope = self.in_scope(resolved_terms) and not self.probe_calls_off_topic(resolved_vector)
+        in_scope = named_in_scope or answer_probability >= IN_SCOPE_ANSWER_PROBABILITY
         if self.is_redirect(message) or not in_scope:
             return Triage(decline=OUT_OF_SCOPE_TEXT, medication=False)
         return Triage(medication=medication)
