@@ -86,6 +86,26 @@ def test_red_flags_told_over_two_sentences_or_as_putting_affairs_in_order_are_ca
     assert SafetyGate(None).red_flags(message, np.zeros(384, dtype=np.float32))
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "grandad, who had a heart attack in 2015, has had crushing pain in his chest for 20 minutes",
+        "my mum (80, stroke in 2018) is slurring her words right now",
+    ],
+)
+def test_a_sentence_that_names_a_past_date_but_tells_of_now_keeps_its_red_flag(message):
+    assert SafetyGate(None).red_flags(message, np.zeros(384, dtype=np.float32))
+
+
+@pytest.mark.model
+def test_the_probe_reads_what_is_told_as_now_when_the_past_is_background(assistant):
+    message = "My son had a seizure when he came off his baclofen too quickly last year. How should he stop it this time?"
+    assert assistant.gate.probes.reports_emergency(assistant.query(message).vector), "read whole, it sounds urgent"
+    assert assistant.ask(message).status is not Status.URGENT
+    dated_clause = "my husband, who had a stroke in 2019, can't lift his arm and his speech is slurred. What do I do?"
+    assert assistant.ask(dated_clause).status is Status.URGENT
+
+
 def test_a_past_sentence_does_not_join_a_present_one_into_a_red_flag():
     message = "I banged my head years ago. Today I feel a bit sick after my baclofen, is that normal?"
     assert not SafetyGate(None).red_flags(message, np.zeros(384, dtype=np.float32))

@@ -130,7 +130,7 @@ class Assistant:
             RetrieverKind.HYBRID: HybridRetriever(dense, lexical, fusion, SEARCH_TOP_K),
         }
         self.composer = AnswerComposer(index, self.analyzer, ComposerSettings())
-        self.gate = SafetyGate(probes)
+        self.gate = SafetyGate(probes, encoder)
         self.reader = reader
 
     @classmethod

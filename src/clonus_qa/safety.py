@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._data import data_lines
+from .embedding import Encoder
 from .probes import MessageProbes
 from .terms import QueryTerms, TermGroup, medicine_names
 
@@ -126,9 +127,15 @@ class Triage:
 class SafetyGate:
     """Urgent, out-of-scope and medication checks on one message (and its resolved follow-up)."""
 
-    def __init__(self, probes: MessageProbes | None = None) -> None:
-        """Without trained `probes` only the patterns detect emergencies and medication questions."""
+    def __init__(self, probes: MessageProbes | None = None, encoder: Encoder | None = None) -> None:
+        """Without trained `probes` only the patterns detect emergencies and medication questions.
+
+        The `encoder` re-encodes a message whose past-told sentences are left out, so the
+        urgency probe reads only what is told as happening now; without it the probe reads
+        the whole message.
+        """
         self.probes = probes
+        self.encoder = encoder
         self.red_flag_patterns = _tab_patterns("red_flags.tsv")
         self.medication_patterns = _tab_patterns("medication_patterns.tsv")
         self.medication_words = medicine_names() | frozenset(
@@ -136,6 +143,7 @@ class SafetyGate:
         )
         self.redirect_patterns = [re.compile(line, re.IGNORECASE) for line in data_lines("redirect_patterns.txt")]
         self.resolved_markers = [re.compile(line, re.IGNORECASE) for line in data_lines("resolved_markers.txt")]
+        self.now_markers = [re.compile(line, re.IGNORECASE) for line in data_lines("now_markers.txt")]
         self.dose_questions = [re.compile(line, re.IGNORECASE) for line in data_lines("dose_questions.txt")]
 
     def red_flags(self, message: str, vector: np.ndarray) -> tuple[str, ...]:
@@ -148,23 +156,35 @@ class SafetyGate:
         sit close to reports of a dose taken twice.
         """
         text = message.replace("’", "'")
-        matched = [(flag, pattern) for flag, pattern in self.red_flag_patterns if pattern.search(text)]
-        flags = []
-        if matched:
-            # What is told as now: the message without its sentences told as past. Searched as
-            # one text, since a head injury and the vomiting after it may fill two sentences.
-            now = " ".join(sentence for sentence in _SENTENCE_END.split(text) if not self._told_as_past(sentence))
-            flags = [flag for flag, pattern in matched if pattern.search(now)]
+        # What is told as now: the message without its sentences told as past. Searched as
+        # one text, since a head injury and the vomiting after it may fill two sentences.
+        sentences = _SENTENCE_END.split(text)
+        past = [sentence for sentence in sentences if self._told_as_past(sentence)]
+        now = " ".join(sentence for sentence in sentences if sentence not in past)
+        flags = [flag for flag, pattern in self.red_flag_patterns if pattern.search(now)]
         probe_may_judge = (
             not flags and self.probes is not None and not self.is_redirect(text) and not self.asks_before_dosing(text)
         )
+        if probe_may_judge and now and past and self.encoder is not None and not self._reports_red_flag(past):
+            # "I had a seizure when I stopped baclofen two years ago. How do I come off it
+            # safely?" reads as an emergency whole; what it tells as now does not. Past
+            # sentences are left out only when they are background: one that holds red-flag
+            # wording may have its date in a clause ("who had a stroke in 2019, can't lift
+            # his arm"), so the message is then read whole, as is one told wholly as past.
+            vector = self.encoder.encode([now])[0]
         if probe_may_judge and self.probes.reports_emergency(vector):
             flags.append(self.probes.urgent_category(vector))
         return tuple(dict.fromkeys(flags))
 
+    def _reports_red_flag(self, sentences: list[str]) -> bool:
+        return any(pattern.search(sentence) for sentence in sentences for _, pattern in self.red_flag_patterns)
+
     def _told_as_past(self, sentence: str) -> bool:
-        """Does the sentence place what it reports in the past, or say it was checked and is fine?"""
-        return any(marker.search(sentence) for marker in self.resolved_markers)
+        """Does the sentence place what it reports in the past, or say it was checked and is fine,
+        without also saying something happens now?"""
+        return any(marker.search(sentence) for marker in self.resolved_markers) and not any(
+            marker.search(sentence) for marker in self.now_markers
+        )
 
     def asks_before_dosing(self, message: str) -> bool:
         return any(pattern.search(message) for pattern in self.dose_questions)
