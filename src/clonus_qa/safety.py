@@ -71,6 +71,7 @@ _GUIDANCE_BY_FLAG = {"self_harm": CRISIS_GUIDANCE, "overdose": POISON_GUIDANCE, 
 # Red-flag patterns are matched sentence by sentence, so a past event in one sentence
 # does not hide an emergency reported in the next.
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
+_CLAUSE_END = re.compile(r"(?<=[.!?;,])\s+")
 # Unicode categories removed from user text: controls (Cc) and format characters (Cf),
 # which include the bidi overrides that can make text display in a misleading order.
 _REMOVED_CATEGORIES = ("Cc", "Cf")
@@ -165,13 +166,19 @@ class SafetyGate:
         probe_may_judge = (
             not flags and self.probes is not None and not self.is_redirect(text) and not self.asks_before_dosing(text)
         )
-        if probe_may_judge and now and past and self.encoder is not None and not self._reports_red_flag(past):
+        if probe_may_judge and self.encoder is not None and not self._reports_red_flag(past):
             # "I had a seizure when I stopped baclofen two years ago. How do I come off it
-            # safely?" reads as an emergency whole; what it tells as now does not. Past
-            # sentences are left out only when they are background: one that holds red-flag
-            # wording may have its date in a clause ("who had a stroke in 2019, can't lift
-            # his arm"), so the message is then read whole, as is one told wholly as past.
-            vector = self.encoder.encode([now])[0]
+            # safely?" reads as an emergency whole; what it tells as now does not. The probe
+            # reads the message without its background: clauses told as past that hold no
+            # red-flag wording ("had a stroke last spring, what's a good soup recipe?"). A
+            # message that is all background is read whole, and so is one whose past-told
+            # sentence holds red-flag wording ("chest tightness when I'm anxious (had it
+            # checked, heart is fine)"), where the clauses cannot be told apart safely.
+            clauses = _CLAUSE_END.split(text)
+            background = [c for c in clauses if self._told_as_past(c) and not self._reports_red_flag([c])]
+            foreground = " ".join(c for c in clauses if c not in background)
+            if background and foreground:
+                vector = self.encoder.encode([foreground])[0]
         if probe_may_judge and self.probes.reports_emergency(vector):
             flags.append(self.probes.urgent_category(vector))
         return tuple(dict.fromkeys(flags))
