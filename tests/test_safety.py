@@ -106,6 +106,20 @@ def test_the_probe_reads_what_is_told_as_now_when_the_past_is_background(assista
     assert assistant.ask(dated_clause).status is Status.URGENT
 
 
+@pytest.mark.parametrize(
+    "message,flagged",
+    [
+        ("she's been cutting her wrists again, what do I do", True),
+        ("my brother says he doesn't want to be here anymore", True),
+        ("she's been muddled and sick since she banged her head on the cupboard", True),
+        ("my son took a knock at football and now he's confused and drowsy", True),
+        ("My dad has never had a stroke. Could his kidney failure cause the jerking?", False),
+    ],
+)
+def test_red_flags_told_of_someone_else_or_in_either_order_and_a_denied_stroke(message, flagged):
+    assert bool(SafetyGate(None).red_flags(message, np.zeros(384, dtype=np.float32))) is flagged
+
+
 def test_a_past_sentence_does_not_join_a_present_one_into_a_red_flag():
     message = "I banged my head years ago. Today I feel a bit sick after my baclofen, is that normal?"
     assert not SafetyGate(None).red_flags(message, np.zeros(384, dtype=np.float32))
