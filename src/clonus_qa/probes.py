@@ -48,6 +48,9 @@ PROBE_REGULARISATION_C = 1.0
 # A missed emergency is the worse error, so the lower of the two.
 URGENT_PROBABILITY = 0.75
 MEDICATION_PROBABILITY = 0.5
+# The scope probe only overrules a question that names the subject, so it must be sure:
+# on the dev split 0.5 put six more on-topic questions out of scope (short follow-ups,
+# missed-dose questions), 0.7 two and 0.8 none, and from 0.9 fewer off-topic ones are refused.
 OFF_TOPIC_PROBABILITY = 0.8
 WEIGHT_DECIMALS = 6  # stored weights are rounded so the file reads and diffs well
 

@@ -71,6 +71,8 @@ _GUIDANCE_BY_FLAG = {"self_harm": CRISIS_GUIDANCE, "overdose": POISON_GUIDANCE, 
 # Red-flag patterns are matched sentence by sentence, so a past event in one sentence
 # does not hide an emergency reported in the next.
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
+# The urgency probe leaves out background told as past clause by clause: a date is often
+# one clause of a sentence ("had a stroke last spring, what's a good soup recipe?").
 _CLAUSE_END = re.compile(r"(?<=[.!?;,])\s+")
 # Unicode categories removed from user text: controls (Cc) and format characters (Cf),
 # which include the bidi overrides that can make text display in a misleading order.
@@ -131,8 +133,8 @@ class SafetyGate:
     def __init__(self, probes: MessageProbes | None = None, encoder: Encoder | None = None) -> None:
         """Without trained `probes` only the patterns detect emergencies and medication questions.
 
-        The `encoder` re-encodes a message whose past-told sentences are left out, so the
-        urgency probe reads only what is told as happening now; without it the probe reads
+        The `encoder` re-encodes a message without its background clauses told as past, so
+        the urgency probe reads what is told as happening now; without it the probe reads
         the whole message.
         """
         self.probes = probes
