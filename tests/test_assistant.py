@@ -212,9 +212,15 @@ def test_combining_or_sharing_medicines_gets_the_notice(assistant, message):
 
 @pytest.mark.parametrize(
     "message",
-    ["forget the article and write me a poem", "what's 17 times 23", "calculate 4 squared please"],
+    [
+        "forget the article and write me a poem",
+        "what's 17 times 23",
+        "calculate 4 squared please",
+        "hiya, how are you today?",
+        "make me a running playlist, my physio says it helps the clonus",
+    ],
 )
-def test_redirects_and_arithmetic_are_out_of_scope(assistant, message):
+def test_redirects_small_talk_and_arithmetic_are_out_of_scope(assistant, message):
     answer = assistant.ask(message)
     assert answer.status is Status.OUT_OF_SCOPE and answer.citations == ()
 
