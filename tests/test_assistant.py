@@ -241,3 +241,9 @@ def test_naming_a_cause_of_clonus_does_not_make_a_request_about_clonus(assistant
 
 def test_a_question_about_how_many_times_is_still_in_scope(assistant):
     assert assistant.ask("how many times does clonus make a muscle jerk").status is not Status.OUT_OF_SCOPE
+
+
+def test_a_side_effect_question_quotes_the_drowsiness_warning_not_the_drug_list(assistant):
+    answer = assistant.ask("my son nods off in class since he started on baclofen, is that the tablets?")
+    assert answer.status is Status.ANSWERED and MEDICATION_NOTICE in answer.notices
+    assert "these types of drugs can increase drowsiness" in answer.answer

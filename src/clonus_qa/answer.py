@@ -246,6 +246,12 @@ class AnswerComposer:
             candidates = self._continue_from(candidates, said, asks_for_more)
         if not candidates:
             return Answer(Status.NOT_FOUND, question, "")
+        if focus_groups:
+            # A medication question is answered only by a sentence about what it asks beyond
+            # the medicine, so the best of those is quoted, not the best sentence naming the drug.
+            near_best = self.settings.second_sentence_ratio * candidates[0].score
+            focused = [c for c in candidates if c.score >= near_best and self.support(focus_groups, c.stems) > 0]
+            candidates = focused + [c for c in candidates if c not in focused]
         chosen = self._select(candidates, groups)
         quoted_stems = frozenset().union(*(c.stems for c in chosen))
         supported = (
