@@ -114,6 +114,12 @@ def test_the_probe_reads_what_is_told_as_now_when_the_past_is_background(assista
         ("she's been muddled and sick since she banged her head on the cupboard", True),
         ("my son took a knock at football and now he's confused and drowsy", True),
         ("My dad has never had a stroke. Could his kidney failure cause the jerking?", False),
+        ("found the baby with grandad's baclofen packet, two tablets missing", True),
+        ("he's gone a bit floppy since lunch", True),
+        ("everyone would be better aff wi'out me", True),
+        ("my left arm has gone numb and heavy just now", True),
+        ("her words keep coming out wrong", True),
+        ("my daughter had a stroke as a newborn. Is that why her foot jerks?", False),
     ],
 )
 def test_red_flags_told_of_someone_else_or_in_either_order_and_a_denied_stroke(message, flagged):
