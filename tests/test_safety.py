@@ -120,6 +120,9 @@ def test_the_probe_reads_what_is_told_as_now_when_the_past_is_background(assista
         ("my left arm has gone numb and heavy just now", True),
         ("her words keep coming out wrong", True),
         ("my daughter had a stroke as a newborn. Is that why her foot jerks?", False),
+        ("over the last 15 minutes his left leg has gone heavy and he can't lift it", True),
+        ("I took a handful of my tizanidine by mistake", True),
+        ("her breathing has gone slow and shallow", True),
     ],
 )
 def test_red_flags_told_of_someone_else_or_in_either_order_and_a_denied_stroke(message, flagged):
