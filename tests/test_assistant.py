@@ -73,7 +73,7 @@ def test_a_followup_that_asks_for_more_gets_something_new(assistant, followup):
     "question,evidence",
     [
         ("what's the point of the big tube scan for clonus?", "magnetic resonance imaging"),
-        ("what happens at the clonus appointment, do they just poke me about?", "physical examination"),
+        ("what happens at the clonus consultation, do they prod me about?", "physical examination"),
     ],
 )
 def test_the_reader_answers_paraphrases_that_share_no_key_word_with_the_article(assistant, question, evidence):
