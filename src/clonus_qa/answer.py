@@ -21,7 +21,7 @@ from ._data import data_lines
 from .chunking import Chunk, Span, sentence_spans
 from .conversation import ResolvedQuestion
 from .index import Index
-from .reader import Reading
+from .reader import Reading, SentenceKey
 from .retrieval import Hit, Query
 from .terms import TermAnalyzer, TermGroup, medicine_names, tokenize
 
@@ -250,8 +250,11 @@ class AnswerComposer:
             # A medication question is answered only by a sentence about what it asks beyond
             # the medicine, so the best of those is quoted, not the best sentence naming the drug.
             near_best = self.settings.second_sentence_ratio * candidates[0].score
-            focused = [c for c in candidates if c.score >= near_best and self.support(focus_groups, c.stems) > 0]
-            candidates = focused + [c for c in candidates if c not in focused]
+
+            def off_focus(candidate: _Candidate) -> bool:
+                return candidate.score < near_best or self.support(focus_groups, candidate.stems) == 0
+
+            candidates = sorted(candidates, key=off_focus)  # stable: each group keeps its score order
         chosen = self._select(candidates, groups)
         quoted_stems = frozenset().union(*(c.stems for c in chosen))
         supported = (
@@ -378,10 +381,8 @@ class AnswerComposer:
 
     def _continuation_hits(self, hits: list[Hit], last_said: int) -> list[Hit]:
         """Passages holding the sentences right after the last quoted one, when retrieval missed them."""
-        retrieved = {hit.chunk.chunk_id for hit in hits}
         following = self._sentence_keys[last_said + 1 : last_said + 1 + self.settings.continuation_sentences]
-        extra = dict.fromkeys(chunk_id for chunk_id, _ in following if chunk_id not in retrieved)
-        return [Hit(self.index.chunks[chunk_id], 0.0) for chunk_id in extra]
+        return self._missed_passages(hits, following)
 
     def _reader_hits(self, hits: list[Hit], reading: Reading) -> list[Hit]:
         """Passages holding sentences the reader believes answer, when retrieval missed them.
@@ -390,10 +391,14 @@ class AnswerComposer:
         sentence answers it. "clonus meaning??" is answered by an introduction sentence
         that ranks below four passages which repeat the word clonus more often.
         """
-        retrieved = {hit.chunk.chunk_id for hit in hits}
         threshold = self.settings.reader_candidate_probability
-        believed = (key for key, probability in reading.sentence_probabilities.items() if probability >= threshold)
-        extra = dict.fromkeys(chunk_id for chunk_id, _ in believed if chunk_id not in retrieved)
+        believed = [key for key, probability in reading.sentence_probabilities.items() if probability >= threshold]
+        return self._missed_passages(hits, believed)
+
+    def _missed_passages(self, hits: list[Hit], keys: list[SentenceKey]) -> list[Hit]:
+        """The passages holding these sentences that `hits` lacks, once each, in the sentences' order."""
+        retrieved = {hit.chunk.chunk_id for hit in hits}
+        extra = dict.fromkeys(chunk_id for chunk_id, _ in keys if chunk_id not in retrieved)
         return [Hit(self.index.chunks[chunk_id], 0.0) for chunk_id in extra]
 
     def _continue_from(

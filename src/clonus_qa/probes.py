@@ -29,7 +29,7 @@ import numpy as np
 from ._data import data_lines
 from .embedding import Encoder
 from .errors import IndexCorruptError, IndexMissingError
-from .reader import reader_examples
+from .reader import WEIGHT_DECIMALS, reader_examples
 
 PROBES_FILE = "probes.json"
 URGENT_LABEL = "urgent"
@@ -52,7 +52,6 @@ MEDICATION_PROBABILITY = 0.5
 # on the dev split 0.5 put six more on-topic questions out of scope (short follow-ups,
 # missed-dose questions), 0.7 two and 0.8 none, and from 0.9 fewer off-topic ones are refused.
 OFF_TOPIC_PROBABILITY = 0.8
-WEIGHT_DECIMALS = 6  # stored weights are rounded so the file reads and diffs well
 
 
 def labelled_examples(name: str) -> list[tuple[str, str]]:
