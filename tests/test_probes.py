@@ -13,6 +13,7 @@ from clonus_qa.probes import (
     OFF_TOPIC_LABEL,
     PROBES_FILE,
     URGENT_LABEL,
+    URGENT_NEIGHBOURS_FILE,
     MessageProbes,
     medication_examples,
     red_flag_descriptions,
@@ -50,6 +51,10 @@ def test_a_fresh_build_trains_the_committed_probes(fresh_index_dir):
         assert a.trained_on_sha256 == b.trained_on_sha256
         np.testing.assert_allclose(a.weights, b.weights, atol=CROSS_MACHINE_WEIGHT_ATOL)
         assert a.bias == pytest.approx(b.bias, abs=CROSS_MACHINE_WEIGHT_ATOL)
+    np.testing.assert_array_equal(fresh.urgent_neighbours.classes, committed.urgent_neighbours.classes)
+    np.testing.assert_allclose(
+        fresh.urgent_neighbours.vectors, committed.urgent_neighbours.vectors, atol=CROSS_MACHINE_WEIGHT_ATOL
+    )
 
 
 def test_the_urgent_probe_separates_a_report_from_a_question_about_the_topic(assistant):
@@ -57,6 +62,17 @@ def test_the_urgent_probe_separates_a_report_from_a_question_about_the_topic(ass
     report = assistant.query("found my toddler with my open tizanidine bottle and she won't wake up properly").vector
     question = assistant.query("what does a stroke have to do with clonus?").vector
     assert probe.probability(report) > 0.5 > probe.probability(question)
+
+
+def test_the_nearest_examples_calm_a_desperate_complaint_that_the_linear_probe_half_believes(assistant):
+    probes = assistant.gate.probes
+    complaint = assistant.query(
+        "I've had physio, tablets and the injections and absolutely nothing has worked, "
+        "I'm at the end of my rope. What is left to try?"
+    ).vector
+    report = assistant.query("found my toddler with my open tizanidine bottle and she won't wake up properly").vector
+    assert probes.urgent_probability(complaint) < probes.urgent.probability(complaint)
+    assert not probes.reports_emergency(complaint) and probes.reports_emergency(report)
 
 
 def test_the_medication_probe_separates_using_a_medicine_from_asking_about_it(assistant):
@@ -81,4 +97,11 @@ def test_missing_or_damaged_probes_name_the_fix(tmp_path):
         MessageProbes.load(folder)
     (folder / PROBES_FILE).unlink()
     with pytest.raises(IndexMissingError, match="clonus-qa build"):
+        MessageProbes.load(folder)
+    shutil.copy(COMMITTED_INDEX / PROBES_FILE, folder / PROBES_FILE)
+    np.save(folder / URGENT_NEIGHBOURS_FILE, np.zeros((3, 384), dtype=np.float16))
+    with pytest.raises(IndexCorruptError, match="clonus-qa build"):
+        MessageProbes.load(folder)
+    (folder / URGENT_NEIGHBOURS_FILE).unlink()
+    with pytest.raises(IndexMissingError, match="urgent_neighbours"):
         MessageProbes.load(folder)

@@ -108,6 +108,8 @@ def test_a_fresh_build_trains_the_committed_reader(fresh_index_dir):
     assert fresh.trained_on_sha256 == committed.trained_on_sha256
     np.testing.assert_allclose(fresh.weights, committed.weights, atol=CROSS_MACHINE_WEIGHT_ATOL)
     np.testing.assert_allclose(fresh.biases, committed.biases, atol=CROSS_MACHINE_WEIGHT_ATOL)
+    np.testing.assert_array_equal(fresh.neighbours.classes, committed.neighbours.classes)
+    np.testing.assert_allclose(fresh.neighbours.vectors, committed.neighbours.vectors, atol=CROSS_MACHINE_WEIGHT_ATOL)
 
 
 def _best_sentence(assistant, question: str) -> str:
@@ -122,7 +124,7 @@ def _best_sentence(assistant, question: str) -> str:
     "question,evidence",
     [
         ("what's the big scanner appointment for, the one in the tube?", "magnetic resonance imaging"),
-        ("my wrinkle jab stuff works on jumpy legs too??", "Botox injections are equally effective"),
+        ("my wrinkle jab stuff works on jumpy legs too??", "Botox"),
         ("frozen peas on the calf, worth it?", "cold compresses"),
     ],
 )

@@ -165,6 +165,7 @@ class SafetyGate:
         past = [sentence for sentence in sentences if self._told_as_past(sentence)]
         now = " ".join(sentence for sentence in sentences if sentence not in past)
         flags = [flag for flag, pattern in self.red_flag_patterns if pattern.search(now)]
+        sentence_vectors = None
         probe_may_judge = (
             not flags and self.probes is not None and not self.is_redirect(text) and not self.asks_before_dosing(text)
         )
@@ -179,9 +180,14 @@ class SafetyGate:
             clauses = _CLAUSE_END.split(text)
             background = [c for c in clauses if self._told_as_past(c) and not self._reports_red_flag([c])]
             foreground = " ".join(c for c in clauses if c not in background)
-            if background and foreground:
-                vector = self.encoder.encode([foreground])[0]
-        if probe_may_judge and self.probes.reports_emergency(vector):
+            reread = bool(background and foreground)
+            told_now = [s for s in _SENTENCE_END.split(foreground if reread else text) if s.strip()]
+            texts = ([foreground] if reread else []) + (told_now if len(told_now) > 1 else [])
+            if texts:
+                vectors = self.encoder.encode(texts)
+                vector = vectors[0] if reread else vector
+                sentence_vectors = vectors[1:] if reread else vectors
+        if probe_may_judge and self.probes.reports_emergency(vector, sentence_vectors):
             flags.append(self.probes.urgent_category(vector))
         return tuple(dict.fromkeys(flags))
 
