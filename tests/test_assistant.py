@@ -247,3 +247,9 @@ def test_a_side_effect_question_quotes_the_drowsiness_warning_not_the_drug_list(
     answer = assistant.ask("my son nods off in class since he started on baclofen, is that the tablets?")
     assert answer.status is Status.ANSWERED and MEDICATION_NOTICE in answer.notices
     assert "these types of drugs can increase drowsiness" in answer.answer
+
+
+def test_a_side_effect_told_in_words_the_article_lacks_is_answered_when_the_reader_is_sure(assistant):
+    answer = assistant.ask("ever since the neuro put me on tizanidine I could sleep standing up, could that be the tablets?")
+    assert answer.status is Status.ANSWERED and MEDICATION_NOTICE in answer.notices
+    assert "drowsiness" in answer.answer

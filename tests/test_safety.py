@@ -197,3 +197,10 @@ def test_a_question_asked_before_taking_a_dose_gets_the_notice_not_emergency_gui
     answer = assistant.ask("missed my dantrolene at lunch, can I take two at teatime instead?")
     assert answer.status is not Status.URGENT
     assert MEDICATION_NOTICE in answer.notices
+
+
+@pytest.mark.model
+def test_how_to_take_a_named_medicine_is_in_scope_whatever_else_the_message_tells(assistant):
+    answer = assistant.ask("Missed my dad's evening tizanidine in all the school-run chaos, can he have two with breakfast?")
+    assert answer.status is Status.NOT_FOUND
+    assert MEDICATION_NOTICE in answer.notices

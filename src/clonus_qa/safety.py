@@ -141,7 +141,8 @@ class SafetyGate:
         self.encoder = encoder
         self.red_flag_patterns = _tab_patterns("red_flags.tsv")
         self.medication_patterns = _tab_patterns("medication_patterns.tsv")
-        self.medication_words = medicine_names() | frozenset(
+        self.medicine_names = medicine_names()
+        self.medication_words = self.medicine_names | frozenset(
             word for line in data_lines("medication_words.txt") for word in line.split()
         )
         self.redirect_patterns = [re.compile(line, re.IGNORECASE) for line in data_lines("redirect_patterns.txt")]
@@ -219,6 +220,9 @@ class SafetyGate:
             group for group in terms.key_groups if not set(group.word.split()) <= self.medication_words
         )
 
+    def names_medicine(self, terms: QueryTerms) -> bool:
+        return any(set(group.word.split()) & self.medicine_names for group in terms.key_groups)
+
     def probe_calls_off_topic(self, vector: np.ndarray) -> bool:
         """Naming clonus's subject is not being about it: "flying to Orlando with my daughter
         who has CP, how do I book wheelchair assistance?" names a cause of clonus and asks
@@ -255,7 +259,13 @@ class SafetyGate:
         if flags:
             return Triage(red_flags=flags, medication=medication)
         resolved_vector = vector if resolved_vector is None else resolved_vector
-        named_in_scope = self.in_scope(resolved_terms) and not self.probe_calls_off_topic(resolved_vector)
+        # How to take a medicine the article names is the article's subject whatever else the
+        # message tells ("forgot Mum's lunchtime baclofen, should I give her two at teatime?"
+        # reads as an errand to the scope probe); it gets the medication notice, not a refusal.
+        uses_named_medicine = medication and self.names_medicine(resolved_terms)
+        named_in_scope = self.in_scope(resolved_terms) and (
+            uses_named_medicine or not self.probe_calls_off_topic(resolved_vector)
+        )
         in_scope = named_in_scope or answer_probability >= IN_SCOPE_ANSWER_PROBABILITY
         if self.is_redirect(message) or not in_scope:
             return Triage(decline=OUT_OF_SCOPE_TEXT, medication=False)
