@@ -31,15 +31,29 @@ def test_saved_as_float16_and_read_back_as_voted(tmp_path):
     vote = NeighbourVote.of(EXAMPLES, CLASSES, class_count=2, count=3, temperature=0.02)
     vote.save(tmp_path / "votes.npy")
     assert np.load(tmp_path / "votes.npy").dtype == np.float16
-    loaded = NeighbourVote.load(tmp_path / "votes.npy", CLASSES.tolist(), 2, 3, 0.02)
+    loaded = NeighbourVote.load(tmp_path / "votes.npy", CLASSES.tolist(), 2, 3, 0.02, dimension=2)
     np.testing.assert_array_equal(loaded.vectors, vote.vectors)
     query = _unit([[0.6, 0.4]])[0]
     np.testing.assert_allclose(loaded.shares(query), vote.shares(query))
 
 
-def test_classes_that_do_not_fit_the_vectors_are_refused(tmp_path):
-    NeighbourVote.of(EXAMPLES, CLASSES, 2, 3, 0.02).save(tmp_path / "votes.npy")
+def test_a_file_that_does_not_fit_its_classes_or_is_damaged_is_refused(tmp_path):
+    path = tmp_path / "votes.npy"
+    NeighbourVote.of(EXAMPLES, CLASSES, 2, 3, 0.02).save(path)
     with pytest.raises(ValueError, match="example classes"):
-        NeighbourVote.load(tmp_path / "votes.npy", [0, 1], 2, 3, 0.02)
+        NeighbourVote.load(path, [0, 1], 2, 3, 0.02, dimension=2)
     with pytest.raises(ValueError, match="example classes"):
-        NeighbourVote.load(tmp_path / "votes.npy", [0, 1, 2, 5], 2, 3, 0.02)
+        NeighbourVote.load(path, [0, 1, 2, 5], 2, 3, 0.02, dimension=2)
+    with pytest.raises(ValueError, match="example classes"):
+        NeighbourVote.load(path, CLASSES.tolist(), 2, 3, 0.02, dimension=384)
+    np.save(path, np.full((4, 2), np.nan, dtype=np.float16))
+    with pytest.raises(ValueError, match="not finite"):
+        NeighbourVote.load(path, CLASSES.tolist(), 2, 3, 0.02, dimension=2)
+    path.write_bytes(b"")
+    with pytest.raises(ValueError, match="cannot be read"):
+        NeighbourVote.load(path, CLASSES.tolist(), 2, 3, 0.02, dimension=2)
+
+
+def test_a_vector_nothing_can_be_compared_with_gets_even_shares():
+    vote = NeighbourVote.of(EXAMPLES, CLASSES, 2, 3, 0.02)
+    assert vote.shares(np.full(2, np.nan, dtype=np.float32)).tolist() == [0.5, 0.5]

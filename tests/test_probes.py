@@ -102,6 +102,9 @@ def test_missing_or_damaged_probes_name_the_fix(tmp_path):
     np.save(folder / URGENT_NEIGHBOURS_FILE, np.zeros((3, 384), dtype=np.float16))
     with pytest.raises(IndexCorruptError, match="clonus-qa build"):
         MessageProbes.load(folder)
+    (folder / URGENT_NEIGHBOURS_FILE).write_bytes(b"")
+    with pytest.raises(IndexCorruptError, match="clonus-qa build"):
+        MessageProbes.load(folder)
     (folder / URGENT_NEIGHBOURS_FILE).unlink()
     with pytest.raises(IndexMissingError, match="urgent_neighbours"):
         MessageProbes.load(folder)

@@ -229,8 +229,9 @@ class AnswerComposer:
         Terms that only the conversation adds (`query` is the resolved follow-up) lift a
         sentence a little, so "how long does it last?" after a question on Botox prefers
         sentences about Botox; whether the quote answers is judged on the new words alone.
-        With `focus_groups`, the quoted sentences must also contain at least one of them:
-        for a dose question, quoting the sentence that merely names the drug is no answer.
+        With `focus_groups`, the quoted sentences must also contain at least one of them, or
+        the reader be sure of one: for a dose question, quoting the sentence that merely
+        names the drug is no answer.
         The `reading` (reader.py) ranks sentences by learned evidence and overrules the
         word evidence both ways: paraphrase that shares no word with the article can be
         answered, and a sentence that merely repeats the question's words is not an answer
@@ -272,8 +273,12 @@ class AnswerComposer:
         if reading is not None:
             supported = self._reader_agrees(supported, reading)
         reader_sure = max(c.reader_probability for c in chosen) >= self.settings.focus_reader_probability
-        focused = bool(focus_groups) and self.support(focus_groups, quoted_stems) > 0
-        if focus_groups is not None and not (focused or reader_sure):
+        # The reader's sureness counts even when the question names nothing beyond the medicine:
+        # "should I take my medicine alongside it?" after a question on physiotherapy is answered
+        # by the sentence on physiotherapy with medication, and the reader learned bare dose
+        # questions as unanswered.
+        focused = reader_sure or (bool(focus_groups) and self.support(focus_groups, quoted_stems) > 0)
+        if focus_groups is not None and not focused:
             supported = False
         answer_type = expected_answer_type(message.text)
         if answer_type is not None and not answer_type.evidence.search(" ".join(c.text for c in chosen)):

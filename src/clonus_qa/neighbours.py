@@ -20,7 +20,7 @@ import faiss
 import numpy as np
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class NeighbourVote:
     """Each class's share of the `count` nearest examples, weighted by exp(cosine / temperature)."""
 
@@ -31,20 +31,30 @@ class NeighbourVote:
     temperature: float
     # Searched with FAISS, not numpy: numpy's threaded BLAS for a product this size left its
     # threads spinning against the query encoder's and tripled the median answer time.
-    search_index: faiss.IndexFlatIP = field(init=False, repr=False, compare=False)
+    search_index: faiss.IndexFlatIP = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        if self.count < 1 or len(self.vectors) == 0:
+            raise ValueError("a vote needs at least one example and one neighbour")
+        self.vectors.setflags(write=False)  # the search index holds a copy; keep the two alike
         search_index = faiss.IndexFlatIP(self.vectors.shape[1])
         search_index.add(np.ascontiguousarray(self.vectors, dtype=np.float32))
         object.__setattr__(self, "search_index", search_index)
 
     def shares(self, vector: np.ndarray) -> np.ndarray:
+        """Sums to one; even shares when no example can be compared (a vector of NaNs)."""
         cosines, nearest = self.search_index.search(np.asarray(vector, dtype=np.float32)[None, :], self.count)
         found = nearest[0] >= 0
+        if not found.any():
+            return np.full(self.class_count, 1.0 / self.class_count)
         cosines, nearest = cosines[0][found], nearest[0][found]
         weights = np.exp((cosines - cosines[0]) / self.temperature)
         votes = np.bincount(self.classes[nearest], weights=weights, minlength=self.class_count)
         return votes / votes.sum()
+
+    def mixed_into(self, linear: np.ndarray, vector: np.ndarray, share: float) -> np.ndarray:
+        """A linear read-out's class probabilities with `share` of them taken from the vote."""
+        return (1.0 - share) * linear + share * self.shares(vector)
 
     @classmethod
     def of(cls, vectors: np.ndarray, classes: np.ndarray, class_count: int, count: int, temperature: float) -> NeighbourVote:
@@ -56,10 +66,17 @@ class NeighbourVote:
         np.save(path, self.vectors.astype(np.float16))
 
     @classmethod
-    def load(cls, path: Path, classes: list[int], class_count: int, count: int, temperature: float) -> NeighbourVote:
-        """Raises ValueError when the file does not fit the classes listed with it."""
-        vectors = np.load(path, allow_pickle=False).astype(np.float32)
+    def load(
+        cls, path: Path, classes: list[int], class_count: int, count: int, temperature: float, dimension: int
+    ) -> NeighbourVote:
+        """Raises ValueError when the file is damaged or does not fit the classes listed with it."""
+        try:
+            vectors = np.load(path, allow_pickle=False).astype(np.float32)
+        except Exception as error:  # a damaged .npy raises EOFError, tokenize errors, ValueError ...
+            raise ValueError(f"{path.name} cannot be read ({type(error).__name__})") from error
         labels = np.array(classes, dtype=np.int64)
-        if vectors.ndim != 2 or len(vectors) != len(labels) or not np.all((labels >= 0) & (labels < class_count)):
-            raise ValueError(f"{len(labels)} example classes but example vectors of shape {vectors.shape}")
+        if vectors.shape != (len(labels), dimension) or not np.all((labels >= 0) & (labels < class_count)):
+            raise ValueError(f"{len(labels)} example classes of {dimension} dimensions but vectors of shape {vectors.shape}")
+        if not np.isfinite(vectors).all():
+            raise ValueError(f"{path.name} holds vectors that are not finite")
         return cls(vectors, labels, class_count, count, temperature)

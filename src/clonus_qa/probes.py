@@ -13,8 +13,9 @@ never taken from the question set in `tests/`, which evaluates them; the urgency
 probes also learn every question written for the sentence reader (`data/answer_examples.tsv`)
 as ordinary, on-topic questions.
 
-The probes are saved as `probes.json` in the index folder: they belong to the embedding
-model they were trained on.
+The probes are saved as `probes.json` in the index folder, with the urgency examples'
+vectors for their vote (neighbours.py) in `urgent_neighbours.npy`: they belong to the
+embedding model they were trained on.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ PROBE_REGULARISATION_C = 1.0
 URGENT_NEIGHBOURS = 20
 URGENT_NEIGHBOUR_TEMPERATURE = 0.02
 URGENT_NEIGHBOUR_SHARE = 0.2
+URGENT_CLASS, URGENT_CLASS_COUNT = 1, 2  # the vote's classes: 0 other, 1 urgent
 # The probability from which each probe fires. Balanced classes make 0.5 the natural
 # boundary. The urgent probe fires from 0.65 on a whole message, and a message of several
 # sentences also from 0.85 on any one sentence: an emergency told in one sentence of a long
@@ -165,15 +167,26 @@ class MessageProbes:
     centroids: np.ndarray
 
     def urgent_probability(self, vector: np.ndarray) -> float:
-        vote = float(self.urgent_neighbours.shares(vector)[1])
-        return (1.0 - URGENT_NEIGHBOUR_SHARE) * self.urgent.probability(vector) + URGENT_NEIGHBOUR_SHARE * vote
+        linear = self.urgent.probability(vector)
+        mixed = self.urgent_neighbours.mixed_into(np.array([1.0 - linear, linear]), vector, URGENT_NEIGHBOUR_SHARE)
+        return float(mixed[URGENT_CLASS])
+
+    def emergency_reading(self, vector: np.ndarray, sentence_vectors: np.ndarray | None = None) -> np.ndarray | None:
+        """What reads as an emergency: the whole message, else its most alarming sentence, else None.
+
+        Its vector names the kind of emergency: in a long story, the sentence that fired
+        ("my little boy has just drunk a bottle of my liquid baclofen") is an overdose even
+        when the whole message sits nearer another category.
+        """
+        if self.urgent_probability(vector) >= URGENT_PROBABILITY:
+            return vector
+        sentences = [] if sentence_vectors is None else list(sentence_vectors)
+        readings = [(self.urgent_probability(sentence), n) for n, sentence in enumerate(sentences)]
+        probability, n = max(readings, default=(0.0, -1))
+        return sentences[n] if probability >= URGENT_SENTENCE_PROBABILITY else None
 
     def reports_emergency(self, vector: np.ndarray, sentence_vectors: np.ndarray | None = None) -> bool:
-        """The whole message, else any one of its sentences, reads as an emergency."""
-        if self.urgent_probability(vector) >= URGENT_PROBABILITY:
-            return True
-        sentences = () if sentence_vectors is None else sentence_vectors
-        return any(self.urgent_probability(sentence) >= URGENT_SENTENCE_PROBABILITY for sentence in sentences)
+        return self.emergency_reading(vector, sentence_vectors) is not None
 
     def asks_about_medication(self, vector: np.ndarray) -> bool:
         return self.medication.fires(vector, MEDICATION_PROBABILITY)
@@ -200,7 +213,7 @@ class MessageProbes:
             NeighbourVote.of(
                 encoder.encode([text for _, text in urgency]),
                 np.array([label == URGENT_LABEL for label, _ in urgency], dtype=np.int64),
-                2,
+                URGENT_CLASS_COUNT,
                 URGENT_NEIGHBOURS,
                 URGENT_NEIGHBOUR_TEMPERATURE,
             ),
@@ -251,9 +264,10 @@ class MessageProbes:
                 NeighbourVote.load(
                     Path(folder) / URGENT_NEIGHBOURS_FILE,
                     [int(digit) for digit in data["urgent_neighbours"]["urgent_examples"]],
-                    2,
+                    URGENT_CLASS_COUNT,
                     URGENT_NEIGHBOURS,
                     URGENT_NEIGHBOUR_TEMPERATURE,
+                    dimension=len(data["urgent"]["weights"]),
                 ),
                 LinearProbe.from_dict(data["medication"]),
                 LinearProbe.from_dict(data["off_topic"]),

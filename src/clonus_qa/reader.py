@@ -9,8 +9,10 @@ logistic regression on the question's embedding, one class per sentence of the a
 that has example questions, plus a no-answer class, as SQuAD 2.0 readers have. It is
 trained when the index is built, on `data/answer_examples.tsv` -- questions written for
 this purpose by people who read only the article, never taken from the question set in
-`tests/`, which evaluates the reader. Saved as `reader.json` in the index folder: the
-weights belong to the embedding model and to the sentences they were trained on.
+`tests/`, which evaluates the reader. The reading also takes a share from the vote of the
+nearest examples (neighbours.py). Saved as `reader.json` and `reader_neighbours.npy` in
+the index folder: they belong to the embedding model and to the sentences they were
+trained on.
 
 An example names its sentence by an exact substring, so re-chunking keeps the labels; a
 sentence with no example (a new article dropped into `corpus/`) simply gets no vote,
@@ -147,7 +149,7 @@ class SentenceReader:
         logits = self.weights @ vector + self.biases
         linear = np.exp(logits - logits.max())
         linear /= linear.sum()
-        probabilities = (1.0 - NEIGHBOUR_SHARE) * linear + NEIGHBOUR_SHARE * self.neighbours.shares(vector)
+        probabilities = self.neighbours.mixed_into(linear, vector, NEIGHBOUR_SHARE)
         return Reading(
             round(1.0 - float(probabilities[-1]), 6),
             {key: float(p) for key, p in zip(self.sentence_keys, probabilities[:-1])},
@@ -194,7 +196,7 @@ class SentenceReader:
     def load(
         cls, folder: Path, chunks: list[Chunk], examples: Sequence[ReaderExample] | None = None
     ) -> SentenceReader:
-        """Read `reader.json`; stale when the examples (`data/answer_examples.tsv`) changed since the build."""
+        """Read `reader.json` and `reader_neighbours.npy`; stale when the examples (`data/answer_examples.tsv`) changed since the build."""
         path = Path(folder) / READER_FILE
         for needed in (path, Path(folder) / NEIGHBOURS_FILE):
             if not needed.is_file():
@@ -207,7 +209,12 @@ class SentenceReader:
             if weights.shape != (len(keys) + 1, weights.shape[1]) or biases.shape != (len(keys) + 1,):
                 raise ValueError(f"{len(keys)} sentences but weights of shape {weights.shape}")
             neighbours = NeighbourVote.load(
-                Path(folder) / NEIGHBOURS_FILE, data["example_classes"], len(keys) + 1, NEIGHBOURS, NEIGHBOUR_TEMPERATURE
+                Path(folder) / NEIGHBOURS_FILE,
+                data["example_classes"],
+                len(keys) + 1,
+                NEIGHBOURS,
+                NEIGHBOUR_TEMPERATURE,
+                dimension=weights.shape[1],
             )
             if any(chunk_id >= len(chunks) or number >= len(chunks[chunk_id].sentences) for chunk_id, number in keys):
                 raise ValueError("a sentence the reader was trained on is not in the index")

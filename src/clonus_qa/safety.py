@@ -134,8 +134,9 @@ class SafetyGate:
         """Without trained `probes` only the patterns detect emergencies and medication questions.
 
         The `encoder` re-encodes a message without its background clauses told as past, so
-        the urgency probe reads what is told as happening now; without it the probe reads
-        the whole message.
+        the urgency probe reads what is told as happening now, and encodes each sentence of a
+        message of several, which the probe also reads alone; without it the probe reads the
+        whole message.
         """
         self.probes = probes
         self.encoder = encoder
@@ -177,19 +178,24 @@ class SafetyGate:
             # red-flag wording ("had a stroke last spring, what's a good soup recipe?"). A
             # message that is all background is read whole, and so is one whose past-told
             # sentence holds red-flag wording ("chest tightness when I'm anxious (had it
-            # checked, heart is fine)"), where the clauses cannot be told apart safely.
+            # checked, heart is fine)"), where the clauses cannot be told apart safely. The
+            # sentences of what is read are then also read one by one.
             clauses = _CLAUSE_END.split(text)
             background = [c for c in clauses if self._told_as_past(c) and not self._reports_red_flag([c])]
             foreground = " ".join(c for c in clauses if c not in background)
             reread = bool(background and foreground)
             told_now = [s for s in _SENTENCE_END.split(foreground if reread else text) if s.strip()]
-            texts = ([foreground] if reread else []) + (told_now if len(told_now) > 1 else [])
+            sentences_read = told_now if len(told_now) > 1 else []
+            texts = ([foreground] if reread else []) + sentences_read
             if texts:
                 vectors = self.encoder.encode(texts)
-                vector = vectors[0] if reread else vector
-                sentence_vectors = vectors[1:] if reread else vectors
-        if probe_may_judge and self.probes.reports_emergency(vector, sentence_vectors):
-            flags.append(self.probes.urgent_category(vector))
+                if reread:
+                    vector, vectors = vectors[0], vectors[1:]
+                sentence_vectors = vectors
+        if probe_may_judge:
+            alarming = self.probes.emergency_reading(vector, sentence_vectors)
+            if alarming is not None:
+                flags.append(self.probes.urgent_category(alarming))
         return tuple(dict.fromkeys(flags))
 
     def _reports_red_flag(self, sentences: list[str]) -> bool:
@@ -262,6 +268,8 @@ class SafetyGate:
         # How to take a medicine the article names is the article's subject whatever else the
         # message tells ("forgot Mum's lunchtime baclofen, should I give her two at teatime?"
         # reads as an errand to the scope probe); it gets the medication notice, not a refusal.
+        # The medicine may be named a turn before ("can I take two tonight?" after a question
+        # on baclofen), so the resolved question's terms are read.
         uses_named_medicine = medication and self.names_medicine(resolved_terms)
         named_in_scope = self.in_scope(resolved_terms) and (
             uses_named_medicine or not self.probe_calls_off_topic(resolved_vector)
