@@ -83,13 +83,19 @@ def urgency_examples() -> list[tuple[str, str]]:
     took "forgot my baclofen, should I take two tonight?" or "why are they taking bloods?"
     for emergencies.
     """
-    ordinary = [(OTHER_LABEL, example.text) for example in reader_examples()]
-    ordinary += [(OTHER_LABEL, text) for label, text in medication_examples() if label == MEDICATION_LABEL]
     return (
         labelled_examples("urgency_examples.tsv")
         + [(URGENT_LABEL, text) for _, text in red_flag_descriptions()]
-        + ordinary
+        + ordinary_questions()
     )
+
+
+def ordinary_questions(leaving_out: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
+    """Every reader question (but those `leaving_out` names) and every medication question,
+    labelled other: both were written as ordinary questions about clonus."""
+    texts = [example.text for example in reader_examples() if example.text not in leaving_out]
+    texts += [text for label, text in medication_examples() if label == MEDICATION_LABEL]
+    return [(OTHER_LABEL, text) for text in texts]
 
 
 def medication_examples() -> list[tuple[str, str]]:
@@ -103,10 +109,8 @@ def scope_examples() -> list[tuple[str, str]]:
     as unanswerable, which this file lists as off topic too.
     """
     written = labelled_examples("scope_examples.tsv")
-    off_topic = {text for label, text in written if label == OFF_TOPIC_LABEL}
-    on_topic = [(OTHER_LABEL, example.text) for example in reader_examples() if example.text not in off_topic]
-    on_topic += [(OTHER_LABEL, text) for label, text in medication_examples() if label == MEDICATION_LABEL]
-    return written + on_topic
+    off_topic = frozenset(text for label, text in written if label == OFF_TOPIC_LABEL)
+    return written + ordinary_questions(leaving_out=off_topic)
 
 
 def red_flag_descriptions() -> list[tuple[str, str]]:
@@ -180,10 +184,10 @@ class MessageProbes:
         """
         if self.urgent_probability(vector) >= URGENT_PROBABILITY:
             return vector
-        sentences = [] if sentence_vectors is None else list(sentence_vectors)
-        readings = [(self.urgent_probability(sentence), n) for n, sentence in enumerate(sentences)]
-        probability, n = max(readings, default=(0.0, -1))
-        return sentences[n] if probability >= URGENT_SENTENCE_PROBABILITY else None
+        sentences = () if sentence_vectors is None else sentence_vectors
+        scored = [(self.urgent_probability(sentence), sentence) for sentence in sentences]
+        probability, sentence = max(scored, key=lambda pair: pair[0], default=(0.0, None))
+        return sentence if probability >= URGENT_SENTENCE_PROBABILITY else None
 
     def reports_emergency(self, vector: np.ndarray, sentence_vectors: np.ndarray | None = None) -> bool:
         return self.emergency_reading(vector, sentence_vectors) is not None

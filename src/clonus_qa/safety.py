@@ -167,36 +167,43 @@ class SafetyGate:
         past = [sentence for sentence in sentences if self._told_as_past(sentence)]
         now = " ".join(sentence for sentence in sentences if sentence not in past)
         flags = [flag for flag, pattern in self.red_flag_patterns if pattern.search(now)]
-        sentence_vectors = None
         probe_may_judge = (
             not flags and self.probes is not None and not self.is_redirect(text) and not self.asks_before_dosing(text)
         )
-        if probe_may_judge and self.encoder is not None and not self._reports_red_flag(past):
-            # "I had a seizure when I stopped baclofen two years ago. How do I come off it
-            # safely?" reads as an emergency whole; what it tells as now does not. The probe
-            # reads the message without its background: clauses told as past that hold no
-            # red-flag wording ("had a stroke last spring, what's a good soup recipe?"). A
-            # message that is all background is read whole, and so is one whose past-told
-            # sentence holds red-flag wording ("chest tightness when I'm anxious (had it
-            # checked, heart is fine)"), where the clauses cannot be told apart safely. The
-            # sentences of what is read are then also read one by one.
-            clauses = _CLAUSE_END.split(text)
-            background = [c for c in clauses if self._told_as_past(c) and not self._reports_red_flag([c])]
-            foreground = " ".join(c for c in clauses if c not in background)
-            reread = bool(background and foreground)
-            told_now = [s for s in _SENTENCE_END.split(foreground if reread else text) if s.strip()]
-            sentences_read = told_now if len(told_now) > 1 else []
-            texts = ([foreground] if reread else []) + sentences_read
-            if texts:
-                vectors = self.encoder.encode(texts)
-                if reread:
-                    vector, vectors = vectors[0], vectors[1:]
-                sentence_vectors = vectors
         if probe_may_judge:
+            vector, sentence_vectors = self._what_the_probe_reads(text, vector, past)
             alarming = self.probes.emergency_reading(vector, sentence_vectors)
             if alarming is not None:
                 flags.append(self.probes.urgent_category(alarming))
         return tuple(dict.fromkeys(flags))
+
+    def _what_the_probe_reads(
+        self, text: str, vector: np.ndarray, past: list[str]
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """The vector of what the message tells as now, and of each of its sentences when it has several.
+
+        "I had a seizure when I stopped baclofen two years ago. How do I come off it
+        safely?" reads as an emergency whole; what it tells as now does not. The probe
+        reads the message without its background: clauses told as past that hold no
+        red-flag wording ("had a stroke last spring, what's a good soup recipe?"). A
+        message that is all background is read whole, and so is one whose past-told
+        sentence holds red-flag wording ("chest tightness when I'm anxious (had it
+        checked, heart is fine)"), where the clauses cannot be told apart safely. The
+        sentences of what is read are then also read one by one. Without an encoder the
+        message's own vector is all there is.
+        """
+        if self.encoder is None or self._reports_red_flag(past):
+            return vector, None
+        clauses = _CLAUSE_END.split(text)
+        background = [c for c in clauses if self._told_as_past(c) and not self._reports_red_flag([c])]
+        foreground = " ".join(c for c in clauses if c not in background)
+        reread = bool(background and foreground)
+        told_now = [s for s in _SENTENCE_END.split(foreground if reread else text) if s.strip()]
+        texts = ([foreground] if reread else []) + (told_now if len(told_now) > 1 else [])
+        if not texts:
+            return vector, None
+        vectors = self.encoder.encode(texts)
+        return (vectors[0], vectors[1:]) if reread else (vector, vectors)
 
     def _reports_red_flag(self, sentences: list[str]) -> bool:
         return any(pattern.search(sentence) for sentence in sentences for _, pattern in self.red_flag_patterns)
