@@ -98,6 +98,16 @@ def test_scope_follows_the_reader_when_a_question_never_names_clonus(assistant, 
     assert assistant.ask(question).status is status
 
 
+def test_a_followup_that_names_its_own_subject_is_read_alone_too(assistant):
+    """Joined to the question before it, this follow-up reads as that question again (which
+    treatment when nothing helps); alone it asks what the operation involves."""
+    previous = "If the medicines and the physio haven't worked for my clonus, what then?"
+    history = [{"role": "user", "content": previous}, {"role": "assistant", "content": assistant.ask(previous).answer}]
+    answer = assistant.ask("what does that operation actually involve?", history)
+    assert answer.status is Status.ANSWERED
+    assert "the surgeon will cut out several parts of the nerve" in answer.answer
+
+
 def test_the_same_followup_without_history_is_not_answered_from_thin_air(assistant):
     assert assistant.ask("Is it safe to drive on them?").status is not Status.URGENT
 

@@ -10,7 +10,7 @@ import pytest
 from clonus_qa import IndexCorruptError, IndexMissingError, IndexStaleError
 from clonus_qa.chunking import Chunk, Span
 from clonus_qa.index import Index
-from clonus_qa.reader import READER_FILE, ReaderExample, SentenceReader, locate_evidence, reader_examples
+from clonus_qa.reader import READER_FILE, Reading, ReaderExample, SentenceReader, locate_evidence, reader_examples
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 COMMITTED_INDEX = PROJECT_DIR / "index"
@@ -155,3 +155,12 @@ def test_missing_damaged_or_stale_reader_names_the_fix(tmp_path):
     (folder / READER_FILE).unlink()
     with pytest.raises(IndexMissingError, match="clonus-qa build"):
         SentenceReader.load(folder, chunks)
+
+
+def test_either_reading_believes_each_sentence_as_much_as_the_likelier_of_the_two():
+    joined = Reading(0.4, {(0, 0): 0.3, (0, 1): 0.1})
+    alone = Reading(0.9, {(0, 1): 0.8, (1, 0): 0.05})
+    both = joined.either(alone)
+    assert both.answer_probability == 0.9
+    assert both.sentence_probabilities == {(0, 0): 0.3, (0, 1): 0.8, (1, 0): 0.05}
+    assert both == alone.either(joined)

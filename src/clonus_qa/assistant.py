@@ -218,6 +218,8 @@ class Assistant:
         queries = self._queries([text, resolved.search_text], evidence_text=asked)
         message_query, query, evidence_query = queries[text], queries[resolved.search_text], queries[asked]
         reading = self.reader.read(query.vector) if self.reader is not None else None
+        if reading is not None and resolved.is_followup:
+            reading = reading.either(self.reader.read(message_query.vector))
         answerable = reading.answer_probability if reading is not None else 0.0
         triage = self.gate.run(text, message_query.vector, query.terms, answerable, query.vector)
         if triage.urgent:
