@@ -208,6 +208,24 @@ def test_emergencies_in_learner_english_or_a_blow_told_without_the_head_are_caug
     assert SafetyGate(None).red_flags(message, np.zeros(384, dtype=np.float32))
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "my mobility took a big hit since the MS, and I'm confused about which treatment is best",
+        "my son got hit hard by a stomach bug, vomiting all night, and now his ankle clonus is worse - linked?",
+        "is it better if i not wake up my son when his legs jerk at night?",
+        "had blood work done and the jerking is still not stopping at night, why?",
+        "will i be bleeding very much after the botox injection?",
+    ],
+)
+def test_figures_of_speech_and_worries_in_advance_are_not_red_flags(message):
+    assert not SafetyGate(None).red_flags(message, None)
+
+
+def test_a_dose_told_as_taken_is_not_a_question_before_dosing():
+    assert not SafetyGate(None).asks_before_dosing("i think my toddler may have eaten some of mine, he is very sleepy now")
+
+
 def test_asking_to_borrow_someone_elses_tablets_is_a_question_before_dosing():
     assert SafetyGate(None).asks_before_dosing("she ran out of her tizanidine, can she take a few of mine until Monday?")
 
