@@ -134,9 +134,13 @@ class LinearProbe:
 
     @classmethod
     def train(cls, encoder: Encoder, examples: list[tuple[str, str]], positive_label: str) -> LinearProbe:
+        return cls.fit(encoder.encode([text for _, text in examples]), examples, positive_label)
+
+    @classmethod
+    def fit(cls, vectors: np.ndarray, examples: list[tuple[str, str]], positive_label: str) -> LinearProbe:
+        """Train on the examples' vectors, already encoded when the urgency vote needs them too."""
         from sklearn.linear_model import LogisticRegression
 
-        vectors = encoder.encode([text for _, text in examples])
         labels = np.array([label == positive_label for label, _ in examples])
         model = LogisticRegression(C=PROBE_REGULARISATION_C, class_weight="balanced", max_iter=5000)
         model.fit(vectors, labels)
@@ -212,10 +216,11 @@ class MessageProbes:
         ])
         centroids /= np.linalg.norm(centroids, axis=1, keepdims=True)
         urgency = urgency_examples()
+        urgency_vectors = encoder.encode([text for _, text in urgency])
         return cls(
-            LinearProbe.train(encoder, urgency, URGENT_LABEL),
+            LinearProbe.fit(urgency_vectors, urgency, URGENT_LABEL),
             NeighbourVote.of(
-                encoder.encode([text for _, text in urgency]),
+                urgency_vectors,
                 np.array([label == URGENT_LABEL for label, _ in urgency], dtype=np.int64),
                 URGENT_CLASS_COUNT,
                 URGENT_NEIGHBOURS,
