@@ -100,7 +100,8 @@ def test_a_sentence_that_says_this_medicine_supports_the_medicines_its_passage_n
 @pytest.mark.parametrize(
     "question,expected",
     [("how long does an MRI for clonus take", "duration"), ("how often are botox shots needed", "frequency"),
-     ("how much does physio cost", "amount"), ("at what age can clonus start", "age"), ("what causes clonus", None)],
+     ("how much does physio cost", "amount"), ("at what age can clonus start", "age"), ("what causes clonus", None),
+     ("will clonus shorten his life?", "lifespan"), ("is clonus for life?", None)],
 )
 def test_questions_that_ask_for_a_duration_or_amount_have_an_answer_type(question, expected):
     answer_type = expected_answer_type(question)
@@ -110,6 +111,20 @@ def test_questions_that_ask_for_a_duration_or_amount_have_an_answer_type(questio
 def test_a_quote_that_states_no_duration_does_not_answer_how_long(assistant):
     assert _compose(assistant, "how long does an MRI for clonus take?").status is Status.NOT_FOUND
     assert _compose(assistant, "how long do the effects of botox injections last?").status is Status.ANSWERED
+
+
+def test_the_long_term_condition_sentence_does_not_answer_whether_clonus_shortens_life(assistant):
+    """The reader learned "is it for life?" on the long-term sentence; a lifespan question needs a quote on survival."""
+    long_term = next(
+        (chunk.chunk_id, number) for chunk in assistant.index.chunks for number, span in enumerate(chunk.sentences)
+        if chunk.sentence_text(span).startswith("Clonus can be considered a long-term condition")
+    )
+    believed = Reading(0.95, {long_term: 0.9})
+    for question, expected in [("does clonus shorten your life expectancy?", Status.NOT_FOUND),
+                               ("is clonus a lifelong condition?", Status.ANSWERED)]:
+        query = assistant.query(question)
+        hits = assistant.retrievers[RetrieverKind.HYBRID].run(query)
+        assert assistant.composer.run(question, query, hits, query, reading=believed).status is expected, question
 
 
 def test_a_sentence_the_reader_believes_is_a_candidate_even_when_retrieval_missed_it(assistant):
