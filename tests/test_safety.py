@@ -178,7 +178,8 @@ def test_overdose_and_suicide_wording_that_names_or_counts_the_medicine_is_caugh
 
 @pytest.mark.parametrize(
     "message",
-    ["what is the maximum daily dose of baclofen?", "I have taken 10 mg of baclofen for years", "how many tablets are in a box?"],
+    ["what is the maximum daily dose of baclofen?", "I have taken 10 mg of baclofen for years", "how many tablets are in a box?",
+     "took my 2 tablets of tizanidine at breakfast like the label says, is feeling sleepy normal?"],
 )
 def test_dose_questions_are_not_red_flags(message):
     assert not SafetyGate(None).red_flags(message, np.zeros(384, dtype=np.float32))
@@ -219,6 +220,31 @@ def test_emergencies_in_learner_english_or_a_blow_told_without_the_head_are_caug
     ],
 )
 def test_figures_of_speech_and_worries_in_advance_are_not_red_flags(message):
+    assert not SafetyGate(None).red_flags(message, None)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "carer here, Mrs K swallowed her neighbour's gabapentin earlier, maybe 4, and now we can't rouse her properly",
+        "my uncle took six or seven of his diazepam by mistake",
+        "took 5-6 tabs of baclofen instead of 1",
+    ],
+)
+def test_being_hard_to_wake_after_tablets_and_a_counted_range_are_overdoses(message):
+    assert "overdose" in SafetyGate(None).red_flags(message, None)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "is the jerking in clonus the same as having a fit?",
+        "does it feel like having a seizure or is it different?",
+        "my teacher panicked and thought I was having a seizure when my leg started bouncing",
+        "I'm scared of having a seizure from the baclofen, is that a risk?",
+    ],
+)
+def test_a_seizure_compared_feared_or_mistaken_is_not_a_red_flag_pattern(message):
     assert not SafetyGate(None).red_flags(message, None)
 
 
