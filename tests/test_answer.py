@@ -125,6 +125,11 @@ def test_the_long_term_condition_sentence_does_not_answer_whether_clonus_shorten
         query = assistant.query(question)
         hits = assistant.retrievers[RetrieverKind.HYBRID].run(query)
         assert assistant.composer.run(question, query, hits, query, reading=believed).status is expected, question
+    story, asked = "my neighbour asked me whether clonus shortens your life.", "what should I say to her?"
+    query, message = assistant.query(f"{story} {asked}"), assistant.query(asked)
+    hits = assistant.retrievers[RetrieverKind.HYBRID].run(query)
+    answer = assistant.composer.run(f"{story} {asked}", query, hits, message, reading=believed)
+    assert answer.status is Status.NOT_FOUND, "an asking sentence with no subject leaves the question form to the story"
 
 
 def test_a_sentence_the_reader_believes_is_a_candidate_even_when_retrieval_missed_it(assistant):

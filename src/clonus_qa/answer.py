@@ -280,7 +280,9 @@ class AnswerComposer:
         focused = reader_sure or (bool(focus_groups) and self.support(focus_groups, quoted_stems) > 0)
         if focus_groups is not None and not focused:
             supported = False
-        answer_type = expected_answer_type(message.text)
+        # An asking sentence with no subject of its own ("what do I tell her?") leaves what it
+        # asks for in the story before it ("... asked me if clonus shortens your life").
+        answer_type = expected_answer_type(message.text) or (None if groups else expected_answer_type(question))
         if answer_type is not None and not answer_type.evidence.search(" ".join(c.text for c in chosen)):
             supported = False
         if not supported:
