@@ -36,6 +36,12 @@ def test_lay_words_expand_to_the_article_terms(analyzer):
     assert terms.on_topic
 
 
+def test_clonus_autocorrected_to_clones_is_still_clonus(analyzer):
+    terms = analyzer.analyze("does tea make my clones worse")
+    assert terms.on_topic
+    assert any(("clonus",) in group.alternatives for group in terms.key_groups if group.word == "clones")
+
+
 def test_unknown_words_are_reported_and_generic_words_are_not_key_terms(analyzer):
     terms = analyzer.analyze("Does clonus shorten life expectancy?")
     assert set(terms.unknown_words) == {"shorten", "life", "expectancy"}
