@@ -104,6 +104,9 @@ def test_the_probe_reads_what_is_told_as_now_when_the_past_is_background(assista
     assert assistant.ask(message).status is not Status.URGENT
     dated_clause = "my husband, who had a stroke in 2019, can't lift his arm and his speech is slurred. What do I do?"
     assert assistant.ask(dated_clause).status is Status.URGENT
+    undated_clauses = ("Fell off a ladder three years ago, broke my skull, a week in intensive care, all healed. "
+                       "These days my ankle bounces when I stand. Is that linked?")
+    assert assistant.ask(undated_clauses).status is not Status.URGENT, "every clause of a past sentence is background"
 
 
 @pytest.mark.model

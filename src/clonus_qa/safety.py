@@ -184,8 +184,9 @@ class SafetyGate:
 
         "I had a seizure when I stopped baclofen two years ago. How do I come off it
         safely?" reads as an emergency whole; what it tells as now does not. The probe
-        reads the message without its background: clauses told as past that hold no
-        red-flag wording ("had a stroke last spring, what's a good soup recipe?"). A
+        reads the message without its background: the clauses of sentences told as past,
+        and clauses told as past themselves ("had a stroke last spring, what's a good soup
+        recipe?"), that hold no red-flag wording. A
         message that is all background is read whole, and so is one whose past-told
         sentence holds red-flag wording ("chest tightness when I'm anxious (had it
         checked, heart is fine)"), where the clauses cannot be told apart safely. The
@@ -194,9 +195,17 @@ class SafetyGate:
         """
         if self.encoder is None or self._reports_red_flag(past):
             return vector, None
-        clauses = _CLAUSE_END.split(text)
-        background = [c for c in clauses if self._told_as_past(c) and not self._reports_red_flag([c])]
-        foreground = " ".join(c for c in clauses if c not in background)
+        background, foreground_clauses = [], []
+        for sentence in _SENTENCE_END.split(text):
+            # A sentence told as past is background in all its clauses: in "Came off a motorbike
+            # two years ago, fractured skull, ICU for a week" only the first names the date.
+            sentence_is_past = sentence in past
+            for clause in _CLAUSE_END.split(sentence):
+                if (sentence_is_past or self._told_as_past(clause)) and not self._reports_red_flag([clause]):
+                    background.append(clause)
+                else:
+                    foreground_clauses.append(clause)
+        foreground = " ".join(foreground_clauses)
         reread = bool(background and foreground)
         told_now = [s for s in _SENTENCE_END.split(foreground if reread else text) if s.strip()]
         texts = ([foreground] if reread else []) + (told_now if len(told_now) > 1 else [])
