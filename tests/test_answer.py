@@ -145,3 +145,9 @@ def test_a_sentence_the_reader_believes_is_a_candidate_even_when_retrieval_misse
     below = assistant.composer.settings.reader_candidate_probability / 2
     doubted = assistant.composer.run(question, query, hits, query, reading=Reading(0.95, {believed: below}))
     assert quoted not in doubted.answer
+
+
+@pytest.mark.parametrize("question", ["what pills do docs hand out for clonus", "wot meds r there 4 clonus"])
+def test_a_question_that_asks_which_medicines_quotes_the_sentence_naming_them(assistant, question):
+    answer = assistant.ask(question)
+    assert answer.status is Status.ANSWERED and "Baclofen (Lioresal)" in answer.answer
