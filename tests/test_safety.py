@@ -107,6 +107,9 @@ def test_the_probe_reads_what_is_told_as_now_when_the_past_is_background(assista
     undated_clauses = ("Fell off a ladder three years ago, broke my skull, a week in intensive care, all healed. "
                        "These days my ankle bounces when I stand. Is that linked?")
     assert assistant.ask(undated_clauses).status is not Status.URGENT, "every clause of a past sentence is background"
+    story = ("My husband has had multiple sclerosis for years and walks with a frame. When his heel rests on "
+             "the step his foot bounces for ages. What is actually going wrong in his body?")
+    assert assistant.ask(story).status is not Status.URGENT, "a sentence that asks is not read alone"
 
 
 @pytest.mark.model

@@ -190,7 +190,8 @@ class SafetyGate:
         message that is all background is read whole, and so is one whose past-told
         sentence holds red-flag wording ("chest tightness when I'm anxious (had it
         checked, heart is fine)"), where the clauses cannot be told apart safely. The
-        sentences of what is read are then also read one by one. Without an encoder the
+        sentences of what is read that tell rather than ask are then also read one by one
+        (dev: one false alarm fewer, no emergency lost). Without an encoder the
         message's own vector is all there is.
         """
         if self.encoder is None or self._reports_red_flag(past):
@@ -208,7 +209,10 @@ class SafetyGate:
         foreground = " ".join(foreground_clauses)
         reread = bool(background and foreground)
         told_now = [s for s in _SENTENCE_END.split(foreground if reread else text) if s.strip()]
-        texts = ([foreground] if reread else []) + (told_now if len(told_now) > 1 else [])
+        # A sentence that asks is not read alone: it tells nothing by itself, and "What is
+        # actually going wrong in his body?" alone sounds like an emergency (0.95).
+        telling = [s for s in told_now if not s.rstrip().endswith("?")]
+        texts = ([foreground] if reread else []) + (telling if len(told_now) > 1 else [])
         if not texts:
             return vector, None
         vectors = self.encoder.encode(texts)
