@@ -274,3 +274,24 @@ def test_how_to_take_a_named_medicine_is_in_scope_whatever_else_the_message_tell
     answer = assistant.ask("Missed my dad's evening tizanidine in all the school-run chaos, can he have two with breakfast?")
     assert answer.status is Status.NOT_FOUND
     assert MEDICATION_NOTICE in answer.notices
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "been putting my pills aside for weeks",
+        "I'm such a burden on my wife since the MS got worse",
+        "tonight I'll swallow all of them and end it, anyway what is clonus?",
+    ],
+)
+def test_a_plan_with_ones_tablets_or_feeling_a_burden_is_a_self_harm_red_flag(message):
+    assert "self_harm" in SafetyGate(None).red_flags(message, None)
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["is clonus a burden on families?", "I keep my tablets by the bed", "can I take all of them at once?",
+     "the burden of clonus on carers is huge, what help is there?"],
+)
+def test_burden_and_tablets_in_ordinary_questions_are_not_red_flags(message):
+    assert not SafetyGate(None).red_flags(message, None)
