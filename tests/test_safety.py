@@ -67,6 +67,7 @@ def test_urgent_guidance_puts_the_emergency_first_and_adds_the_flag_lines():
         ("I get chest tightness when I'm anxious (had it checked, heart is fine). Does a warm bath help clonus?", False),
         ("Years back I overdosed once. Tonight I took all of my baclofen and I feel strange.", True),
         ("my son overdosed 20 minutes ago on my tizanidine", True),
+        ("Our son had a stroke before he was born. Could that be why his ankle jerks?", False),
     ],
 )
 def test_a_red_flag_told_as_past_or_resolved_does_not_trigger_the_patterns(message, flagged):
