@@ -296,3 +296,24 @@ def test_a_plan_with_ones_tablets_or_feeling_a_burden_is_a_self_harm_red_flag(me
 )
 def test_burden_and_tablets_in_ordinary_questions_are_not_red_flags(message):
     assert not SafetyGate(None).red_flags(message, None)
+
+
+@pytest.mark.parametrize(
+    "message,flag",
+    [
+        ("swallowed way more of my baclofen than prescribed, I just want to sleep forever", "overdose"),
+        ("took extra tablets on purpose tonight", "overdose"),
+        ("I don't even want to be around anymore", "self_harm"),
+    ],
+)
+def test_tablets_taken_on_purpose_or_far_beyond_the_prescription_are_red_flags(message, flag):
+    assert flag in SafetyGate(None).red_flags(message, None)
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["I'm not having a fit, it's only my usual clonus", "took my baclofen on purpose before bed so I'd sleep",
+     "Had a fit back in June, all sorted now. Which tests show clonus?"],
+)
+def test_a_denied_fit_a_dose_taken_as_meant_and_a_dated_past_fit_are_not_red_flags(message):
+    assert not SafetyGate(None).red_flags(message, None)
