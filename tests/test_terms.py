@@ -36,6 +36,10 @@ def test_lay_words_expand_to_the_article_terms(analyzer):
     assert terms.on_topic
 
 
+def test_jumping_legs_are_the_subject(analyzer):
+    assert analyzer.analyze("does tea make his jumpy legs worse").on_topic
+
+
 def test_clonus_autocorrected_to_clones_is_still_clonus(analyzer):
     terms = analyzer.analyze("does tea make my clones worse")
     assert terms.on_topic
