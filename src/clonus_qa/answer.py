@@ -281,7 +281,7 @@ class AnswerComposer:
             # medicines is quoted before "Taking medication ... is believed to reduce the symptoms"
             # (a medication question has its own focus, above).
             near_best = self.settings.medicine_list_ratio * candidates[0].score
-            candidates = sorted(candidates, key=lambda c: c.score < near_best or not c.stems & self._medicine_stems)
+            candidates = sorted(candidates, key=lambda c: c.score < near_best or not (c.stems & self._medicine_stems))
         chosen = self._select(candidates, groups)
         quoted_stems = frozenset().union(*(c.stems for c in chosen))
         supported = (
