@@ -9,7 +9,7 @@ from clonus_qa.answer import ANSWER_PREFIX, expected_answer_type
 from clonus_qa.chunking import ChunkerSettings
 from clonus_qa.corpus import load_corpus
 from clonus_qa.index import Index
-from clonus_qa.reader import Reading
+from clonus_qa.reader import Reading, locate_evidence
 from clonus_qa.retrieval import RetrieverKind
 
 pytestmark = pytest.mark.model
@@ -88,10 +88,7 @@ def test_a_sentence_that_says_this_medicine_supports_the_medicines_its_passage_n
     )
     stems = composer._sentence_stems[(warning[0].chunk_id, warning[1])]
     assert {"baclofen", "tizanidin", "drive"} <= stems
-    list_sentence = next(
-        (chunk.chunk_id, number) for chunk in assistant.index.chunks for number, span in enumerate(chunk.sentences)
-        if chunk.sentence_text(span).startswith("Taking medication, especially")
-    )
+    list_sentence = locate_evidence(assistant.index.chunks, "Taking medication, especially")
     assert "baclofen" not in composer._sentence_stems[list_sentence], "only a sentence that points back inherits names"
     answer = _compose(assistant, "can I run a lathe at work on dantrolene?")
     assert answer.status is Status.ANSWERED and "operating a heavy machine" in answer.answer
@@ -116,10 +113,7 @@ def test_a_quote_that_states_no_duration_does_not_answer_how_long(assistant):
 
 def test_the_long_term_condition_sentence_does_not_answer_whether_clonus_shortens_life(assistant):
     """The reader learned "is it for life?" on the long-term sentence; a lifespan question needs a quote on survival."""
-    long_term = next(
-        (chunk.chunk_id, number) for chunk in assistant.index.chunks for number, span in enumerate(chunk.sentences)
-        if chunk.sentence_text(span).startswith("Clonus can be considered a long-term condition")
-    )
+    long_term = locate_evidence(assistant.index.chunks, "Clonus can be considered a long-term condition")
     believed = Reading(0.95, {long_term: 0.9})
     for question, expected in [("does clonus shorten your life expectancy?", Status.NOT_FOUND),
                                ("is clonus a lifelong condition?", Status.ANSWERED)]:

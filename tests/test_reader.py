@@ -10,7 +10,7 @@ import pytest
 from clonus_qa import IndexCorruptError, IndexMissingError, IndexStaleError
 from clonus_qa.chunking import Chunk, Span
 from clonus_qa.index import Index
-from clonus_qa.reader import READER_FILE, Reading, ReaderExample, SentenceReader, locate_evidence, reader_examples
+from clonus_qa.reader import READER_FILE, ReaderExample, Reading, SentenceReader, locate_evidence, reader_examples
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 COMMITTED_INDEX = PROJECT_DIR / "index"

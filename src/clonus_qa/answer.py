@@ -11,6 +11,7 @@ the status is `not_found` — a close-sounding sentence is not an answer.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from enum import Enum
 from functools import lru_cache
@@ -270,18 +271,16 @@ class AnswerComposer:
         if focus_groups:
             # A medication question is answered only by a sentence about what it asks beyond
             # the medicine, so the best of those is quoted, not the best sentence naming the drug.
-            near_best = self.settings.second_sentence_ratio * candidates[0].score
-
-            def off_focus(candidate: _Candidate) -> bool:
-                return candidate.score < near_best or self.support(focus_groups, candidate.stems) == 0
-
-            candidates = sorted(candidates, key=off_focus)  # stable: each group keeps its score order
-        if not focus_groups and _ASKS_WHICH_MEDICINES.search(message.text):
+            candidates = self._close_ones_first(
+                candidates, self.settings.second_sentence_ratio, lambda c: self.support(focus_groups, c.stems) > 0
+            )
+        elif _ASKS_WHICH_MEDICINES.search(message.text):
             # "What tablets are there for it?" asks for names: a close sentence that names the
             # medicines is quoted before "Taking medication ... is believed to reduce the symptoms"
             # (a medication question has its own focus, above).
-            near_best = self.settings.medicine_list_ratio * candidates[0].score
-            candidates = sorted(candidates, key=lambda c: c.score < near_best or not (c.stems & self._medicine_stems))
+            candidates = self._close_ones_first(
+                candidates, self.settings.medicine_list_ratio, lambda c: bool(c.stems & self._medicine_stems)
+            )
         chosen = self._select(candidates, groups)
         quoted_stems = frozenset().union(*(c.stems for c in chosen))
         supported = (
@@ -307,6 +306,15 @@ class AnswerComposer:
         if not supported:
             return Answer(Status.NOT_FOUND, question, "", related=self._related(hits, candidates))
         return self._answer(question, chosen, candidates)
+
+    @staticmethod
+    def _close_ones_first(
+        candidates: list[_Candidate], ratio: float, wanted: Callable[[_Candidate], bool]
+    ) -> list[_Candidate]:
+        """The `wanted` candidates scoring at least `ratio` of the best, then the rest; the sort is
+        stable, so each group keeps its score order."""
+        near_best = ratio * candidates[0].score
+        return sorted(candidates, key=lambda candidate: candidate.score < near_best or not wanted(candidate))
 
     def answers(
         self,
