@@ -99,7 +99,9 @@ def test_a_sentence_that_says_this_medicine_supports_the_medicines_its_passage_n
     [("how long does an MRI for clonus take", "duration"), ("how often are botox shots needed", "frequency"),
      ("how much does physio cost", "amount"), ("at what age can clonus start", "age"), ("what causes clonus", None),
      ("will clonus shorten his life?", "lifespan"), ("is clonus for life?", None),
-     ("how many weeks apart are botox shots", "span")],
+     ("how many weeks apart are botox shots", "span"), ("does it mean he has less time left?", "lifespan"),
+     ("what are the risks of the nerve op", "risk"), ("any side effects from botox?", "risk"),
+     ("is clonus dangerous?", None)],
 )
 def test_questions_that_ask_for_a_duration_or_amount_have_an_answer_type(question, expected):
     answer_type = expected_answer_type(question)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from clonus_qa import Answer, InvalidArgumentError, Status
 from clonus_qa.answer import ANSWER_PREFIX
-from clonus_qa.safety import MAX_QUESTION_CHARS, MEDICATION_NOTICE
+from clonus_qa.safety import MAX_QUESTION_CHARS, MEDICATION_NOTICE, PARTLY_ANSWERED_NOTICE
 
 pytestmark = pytest.mark.model
 STATUSES = {s.value for s in Status}
@@ -263,3 +263,15 @@ def test_a_side_effect_told_in_words_the_article_lacks_is_answered_when_the_read
     answer = assistant.ask("ever since the neuro put me on tizanidine I could sleep standing up, could that be the tablets?")
     assert answer.status is Status.ANSWERED and MEDICATION_NOTICE in answer.notices
     assert "drowsiness" in answer.answer
+
+
+@pytest.mark.parametrize(
+    "message,evidence",
+    [("does diazepam make you drowsy? and can i have a pint or two with it", "can increase drowsiness"),
+     ("Can clonus be passed on through sharing towels? Can physio help with clonus?", "physical therapy")],
+)
+def test_a_message_asking_two_things_is_answered_for_the_part_the_article_covers(assistant, message, evidence):
+    answer = assistant.ask(message)
+    assert answer.status is Status.ANSWERED and evidence in answer.answer
+    assert PARTLY_ANSWERED_NOTICE in answer.notices
+    assert PARTLY_ANSWERED_NOTICE not in assistant.ask("Can physio help with clonus?").notices

@@ -2,7 +2,7 @@
 
 import pytest
 
-from clonus_qa.conversation import Message, asking_sentence, normalize_history, resolve_followup
+from clonus_qa.conversation import Message, asking_sentence, normalize_history, question_parts, resolve_followup
 from clonus_qa.safety import MAX_HISTORY_MESSAGES
 from clonus_qa.terms import TermAnalyzer
 
@@ -21,6 +21,23 @@ from clonus_qa.terms import TermAnalyzer
 )
 def test_the_asking_part_is_every_question_unless_it_is_too_short(message, asked):
     assert asking_sentence(message) == asked
+
+
+@pytest.mark.parametrize(
+    "message,parts",
+    [
+        ("What causes clonus?", ()),
+        ("how long is the recovery? weeks? months?", ()),
+        ("The surgeon said SDR (a nerve op?). Is that risky?", ()),
+        ("Is physio any good? also whats the best yoga mat",
+         ("Is physio any good?", "also whats the best yoga mat")),
+        ("My son has CP. Can physio help? And is clonus contagious?",
+         ("My son has CP. Can physio help?", "My son has CP. And is clonus contagious?")),
+        ("does baclofen make you sleepy? and can i have a beer with it", ("does baclofen make you sleepy?",)),
+    ],
+)
+def test_a_message_that_asks_several_things_has_one_part_per_question_that_stands_alone(message, parts):
+    assert question_parts(message) == parts
 
 
 def test_history_keeps_only_recent_well_formed_messages():

@@ -10,7 +10,7 @@ from pathlib import Path
 from .answer import Answer, AnswerComposer, ComposerSettings, Status
 from .choices import Choice
 from .chunking import ChunkerSettings, sentence_texts
-from .conversation import asking_sentence, normalize_history, resolve_followup
+from .conversation import Message, asking_sentence, normalize_history, question_parts, resolve_followup
 from .corpus import load_corpus
 from .embedding import (
     MIN_EXPORT_COSINE,
@@ -29,7 +29,7 @@ from .index import Index
 from .probes import MessageProbes
 from .reader import SentenceReader
 from .retrieval import DenseRetriever, FusionMode, Hit, HybridRetriever, LexicalRetriever, Query, RetrieverKind
-from .safety import DISCLAIMER, NOT_FOUND_TEXT, SafetyGate, clean_text, input_problem
+from .safety import DISCLAIMER, NOT_FOUND_TEXT, PARTLY_ANSWERED_NOTICE, SafetyGate, clean_text, input_problem
 from .terms import TermAnalyzer, model_dictionary_words, without_words
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -213,6 +213,19 @@ class Assistant:
         if problem:
             return Answer(Status.INVALID, question, problem, error=problem)
         turns = normalize_history(history)
+        answer = self._answer(question, text, turns)
+        if answer.status is Status.NOT_FOUND:
+            # A message that asks several things is answered for the first part the article
+            # answers, and says that the rest is not (conversation.question_parts).
+            for part in question_parts(text):
+                part_answer = self._answer(question, part, turns)
+                if part_answer.status is Status.ANSWERED:
+                    notices = tuple(dict.fromkeys((*answer.notices, *part_answer.notices, PARTLY_ANSWERED_NOTICE)))
+                    return replace(part_answer, notices=notices)
+        return answer
+
+    def _answer(self, question: str, text: str, turns: tuple[Message, ...]) -> Answer:
+        """The pipeline on cleaned, valid `text`; `question` is what the user typed, kept for the answer."""
         resolved = resolve_followup(text, turns, self.analyzer)
         asked = asking_sentence(text)
         queries = self._queries([text, resolved.search_text], evidence_text=asked)

@@ -77,6 +77,47 @@ _SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
 MIN_ASKING_SENTENCE_WORDS = 3
 
 
+# "and", "also so": words that join a sentence to the one before without pointing back at it.
+_LEADING_CONNECTIVES = re.compile(r"^(?:(?:and|also|plus|but|so|or|like|then|oh|ok|okay)\s+)+", re.IGNORECASE)
+# A sentence that asks without a question mark, as people type on phones: "also whats the
+# best time to take it", "and can i still have a glass of wine with it".
+_ASKS_WITHOUT_MARK = re.compile(
+    r"^(what|whats|what's|wat|how|why|when|where|which|who|is|are|can|could|do|does|did|will|would|should|may)\b",
+    re.IGNORECASE,
+)
+# A question mark that ends the sentence; one inside brackets, "(they called it SDR?).", is an aside.
+_ENDS_ASKING = re.compile(r"\?[\s\"'”’]*$")
+
+
+def question_parts(message: str) -> tuple[str, ...]:
+    """Each question of a message that asks several, told with the story around it; () for one question.
+
+    "does gabapentin make you drowsy? and can i still have a glass of wine with it" asks
+    one thing the article answers and one it does not. Read as a whole, the message looks
+    to the reader like neither, and the whole is declined; each part read with the story
+    ("im on baclofen and drive a forklift") can be answered on its own. A later question
+    that points back ("Can it leave you paralysed?" after one on the operation) means
+    nothing without the question before it, so it is not asked alone; "also is clonus
+    contagious" names its own subject.
+    """
+    sentences = [part.strip() for part in _SENTENCE_END.split(message.strip()) if part.strip()]
+    story: list[str] = []
+    questions: list[list[str]] = []  # each question with the short fragments that follow it
+    for sentence in sentences:
+        bare = _LEADING_CONNECTIVES.sub("", sentence)
+        if not _ENDS_ASKING.search(sentence) and not _ASKS_WITHOUT_MARK.match(bare):
+            story.append(sentence)
+        elif questions and len(sentence.split()) < MIN_ASKING_SENTENCE_WORDS:
+            questions[-1].append(sentence)  # "how long is the recovery? weeks? months?" asks one thing
+        elif not questions or not _POINTS_BACK.search(bare):
+            questions.append([sentence])
+        else:
+            questions.append([])  # asks, but only together with the question before it
+    if len(questions) < 2:
+        return ()
+    return tuple(" ".join([*story, *question]) for question in questions if question)
+
+
 def asking_sentence(message: str) -> str:
     """The sentence of a chatty message that asks, whose words the quoted answer must contain.
 

@@ -53,6 +53,10 @@ MEDICATION_NOTICE = (
     "Medication: do not start, stop or change a medicine or its dose without the prescriber or a "
     "pharmacist. The article gives no doses."
 )
+PARTLY_ANSWERED_NOTICE = (
+    "Your message asks more than one thing, and the article answers only the part quoted here. "
+    "A doctor, nurse or pharmacist can help with the rest."
+)
 NOT_FOUND_TEXT = (
     "The article does not answer this question. A doctor, nurse or pharmacist can help with it."
 )
