@@ -275,3 +275,12 @@ def test_a_message_asking_two_things_is_answered_for_the_part_the_article_covers
     assert answer.status is Status.ANSWERED and evidence in answer.answer
     assert PARTLY_ANSWERED_NOTICE in answer.notices
     assert PARTLY_ANSWERED_NOTICE not in assistant.ask("Can physio help with clonus?").notices
+
+
+@pytest.mark.parametrize(
+    "question", ["the consultant wrote clonus in his letter. what actually is it?", "what does clonus mean", "what is clonus?"]
+)
+def test_a_question_what_clonus_is_quotes_the_sentence_that_defines_it(assistant, question):
+    answer = assistant.ask(question)
+    assert answer.status is Status.ANSWERED
+    assert "Clonus is a condition that occurs when nerve muscle cells do not function properly" in answer.answer
