@@ -148,3 +148,11 @@ def test_a_sentence_the_reader_believes_is_a_candidate_even_when_retrieval_misse
 def test_a_question_that_asks_which_medicines_quotes_the_sentence_naming_them(assistant, question):
     answer = assistant.ask(question)
     assert answer.status is Status.ANSWERED and "Baclofen (Lioresal)" in answer.answer
+
+
+def test_a_sentence_that_lists_steps_after_a_lead_in_is_quoted_with_the_lead_in_whole(assistant):
+    """"First of all, ..." leans on "Therefore, ...", which leans on the sentence before it: all three are quoted."""
+    answer = assistant.ask("what tests will the neuro do to check for clonus?")
+    quote = answer.citations[0].quote
+    assert quote.startswith("Clonus can be considered a long-term condition. Therefore")
+    assert "the doctor will usually do a physical examination" in quote

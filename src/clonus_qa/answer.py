@@ -137,7 +137,7 @@ class ComposerSettings:
 
 # A sentence that leans on the one before it ("Because, these drugs ...") is quoted with it.
 _LEANS_BACK = re.compile(
-    r"^(because|this is because|that is why|therefore|as a result|which|this damage|these|however|even so|so|for example)\b",
+    r"^(because|this is because|that is why|therefore|as a result|which|this damage|these|however|even so|so|for example|first of all)\b",
     re.IGNORECASE,
 )
 
@@ -502,8 +502,11 @@ class AnswerComposer:
         settings = self.settings
         best = candidates[0]
         chosen = [best]
-        previous = self._neighbour(candidates, best, -1)
-        if best.leans_back and previous:
+        # "First of all, ..." leans on "Therefore, ...", which leans on the sentence before it.
+        while chosen[0].leans_back and len(chosen) < settings.max_sentences:
+            previous = self._neighbour(candidates, chosen[0], -1)
+            if previous is None or (len(chosen) > 1 and self._length([previous, *chosen]) > settings.max_answer_chars):
+                break
             chosen.insert(0, previous)
         following = self._neighbour(candidates, chosen[-1], +1)
         if following and following.leans_back:
