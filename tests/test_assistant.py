@@ -69,6 +69,15 @@ def test_a_followup_that_asks_for_more_gets_something_new(assistant, followup):
     assert "blood test" in answer.answer and "magnetic resonance" not in answer.answer
 
 
+@pytest.mark.parametrize("followup", ["by what mechanism though", "why does that happen?", "ok but why"])
+def test_a_followup_asking_why_gets_the_reason_the_article_gives_next(assistant, followup):
+    history = [{"role": "user", "content": "could his organs shutting down be behind the jerking?"},
+               {"role": "assistant", "content": 'According to the article: "In some cases, liver failure and kidney '
+                                                'failure can also result in clonus." [1]'}]
+    answer = assistant.ask(followup, history)
+    assert answer.status is Status.ANSWERED and "waste from the body" in answer.answer
+
+
 @pytest.mark.parametrize(
     "question,evidence",
     [

@@ -151,6 +151,10 @@ class AnswerType:
     evidence: re.Pattern[str]
 
 
+# "This is because ...": a sentence that gives the reason for the one before it.
+_GIVES_REASON = re.compile(r"^(this is because|because|since|due to)\b", re.IGNORECASE)
+
+
 @lru_cache(maxsize=1)
 def answer_types() -> tuple[AnswerType, ...]:
     types = []
@@ -278,7 +282,8 @@ class AnswerComposer:
         context_groups = tuple(group for group in query.terms.key_groups if group not in groups)
         said = self._said_positions(followup)
         asks_for_more = followup is not None and followup.asks_for_more
-        if said and asks_for_more:
+        asks_why = followup is not None and followup.asks_why
+        if said and (asks_for_more or asks_why):
             hits = hits + self._continuation_hits(hits, max(said))
         if reading is not None:
             hits = hits + self._reader_hits(hits, reading)
@@ -287,7 +292,7 @@ class AnswerComposer:
             hits = hits + self._missed_passages(hits, self._defining_sentences)
         candidates = self._candidates(query, hits, groups, context_groups, reading)
         if said:
-            candidates = self._continue_from(candidates, said, asks_for_more)
+            candidates = self._continue_from(candidates, said, asks_for_more, asks_why)
         if not candidates:
             return Answer(Status.NOT_FOUND, question, "")
         if focus_groups:
@@ -473,7 +478,7 @@ class AnswerComposer:
         return [Hit(self.index.chunks[chunk_id], 0.0) for chunk_id in extra]
 
     def _continue_from(
-        self, candidates: list[_Candidate], said: tuple[int, ...], asks_for_more: bool
+        self, candidates: list[_Candidate], said: tuple[int, ...], asks_for_more: bool, asks_why: bool = False
     ) -> list[_Candidate]:
         settings = self.settings
         last_said = max(said)
@@ -482,7 +487,8 @@ class AnswerComposer:
             position = self._position(candidate)
             if position in said:
                 return replace(candidate, score=candidate.score - settings.repeat_penalty)
-            if asks_for_more and 0 < position - last_said <= settings.continuation_sentences:
+            follows = 0 < position - last_said <= settings.continuation_sentences
+            if follows and (asks_for_more or (asks_why and _GIVES_REASON.match(candidate.text))):
                 return replace(candidate, score=candidate.score + settings.continuation_bonus)
             return candidate
 

@@ -32,6 +32,10 @@ _ASKS_FOR_MORE = re.compile(
 )
 
 
+# Words of a follow-up that asks why what was said happens ("why does that happen?", "by what mechanism").
+_ASKS_WHY = re.compile(r"\b(why|how come|mechanism|reason)\b", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Message:
     role: str
@@ -45,12 +49,15 @@ class ResolvedQuestion:
     `previous_reply` is the assistant's last message when the question follows up on it:
     what it already quoted is not the answer to "and after that?", which `asks_for_more`
     (what comes next in the article, or something besides what was said).
+    A follow-up that `asks_why` looks for the reason the article gives right after that quote
+    ("This is because ...").
     """
 
     search_text: str
     is_followup: bool
     previous_reply: str = ""
     asks_for_more: bool = False
+    asks_why: bool = False
 
 
 def normalize_history(history: object) -> tuple[Message, ...]:
@@ -145,5 +152,7 @@ def resolve_followup(question: str, history: tuple[Message, ...], analyzer: Term
     if points_back or not terms.on_topic:
         reply = next((m.content for m in reversed(history) if m.role == "assistant"), "")
         search_text = followup_search_text(previous, question)
-        return ResolvedQuestion(search_text, True, reply, bool(_ASKS_FOR_MORE.search(question)))
+        return ResolvedQuestion(
+            search_text, True, reply, bool(_ASKS_FOR_MORE.search(question)), bool(_ASKS_WHY.search(question))
+        )
     return ResolvedQuestion(question, False)
