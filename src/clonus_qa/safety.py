@@ -20,7 +20,7 @@ import numpy as np
 from ._data import data_lines
 from .embedding import Encoder
 from .probes import MessageProbes
-from .terms import QueryTerms, TermGroup, medicine_names
+from .terms import QueryTerms, TermGroup, medicine_names, tokenize
 
 MAX_QUESTION_CHARS = 1_000
 MAX_HISTORY_MESSAGES = 6
@@ -92,6 +92,10 @@ def _tab_patterns(name: str) -> list[tuple[str, re.Pattern[str]]]:
     return pairs
 
 
+def _words(name: str) -> frozenset[str]:
+    return frozenset(word for line in data_lines(name) for word in line.split())
+
+
 def clean_text(text: str) -> str:
     """Drop control and invisible format characters; line breaks and tabs become spaces."""
     text = text.replace("\r", " ").replace("\n", " ").replace("\t", " ")
@@ -116,7 +120,8 @@ class Triage:
 
     decline: str | None = None
     red_flags: tuple[str, ...] = ()
-    medication: bool = False
+    medication: bool = False  # asks how to use a medicine: the quote must say something beyond it
+    about_medicine: bool = False  # names a medicine, or pills, meds, Botox: the notice alone
 
     @property
     def urgent(self) -> bool:
@@ -128,7 +133,7 @@ class Triage:
         return " ".join([EMERGENCY_GUIDANCE, *extra])
 
     def notices(self) -> tuple[str, ...]:
-        return (MEDICATION_NOTICE,) if self.medication else ()
+        return (MEDICATION_NOTICE,) if self.medication or self.about_medicine else ()
 
 
 class SafetyGate:
@@ -147,9 +152,8 @@ class SafetyGate:
         self.red_flag_patterns = _tab_patterns("red_flags.tsv")
         self.medication_patterns = _tab_patterns("medication_patterns.tsv")
         self.medicine_names = medicine_names()
-        self.medication_words = self.medicine_names | frozenset(
-            word for line in data_lines("medication_words.txt") for word in line.split()
-        )
+        self.medicine_words = self.medicine_names | _words("medicine_words.txt")
+        self.medication_words = self.medicine_words | _words("medication_words.txt")
         self.redirect_patterns = [re.compile(line, re.IGNORECASE) for line in data_lines("redirect_patterns.txt")]
         self.resolved_markers = [re.compile(line, re.IGNORECASE) for line in data_lines("resolved_markers.txt")]
         self.now_markers = [re.compile(line, re.IGNORECASE) for line in data_lines("now_markers.txt")]
@@ -250,6 +254,13 @@ class SafetyGate:
             group for group in terms.key_groups if not set(group.word.split()) <= self.medication_words
         )
 
+    def mentions_medicine(self, message: str, terms: QueryTerms) -> bool:
+        """Does the message speak of a medicine ("is clonazepam one they use?", "how does Botox help?")?
+        Its key terms catch misspelt names ("backlofen") and one named a turn before ("do any of those
+        make you sleepy?")."""
+        words = set(tokenize(message)) | {word for group in terms.key_groups for word in group.word.split()}
+        return not self.medicine_words.isdisjoint(words)
+
     def names_medicine(self, terms: QueryTerms) -> bool:
         return any(set(group.word.split()) & self.medicine_names for group in terms.key_groups)
 
@@ -301,4 +312,4 @@ class SafetyGate:
         in_scope = named_in_scope or answer_probability >= IN_SCOPE_ANSWER_PROBABILITY
         if self.is_redirect(message) or not in_scope:
             return Triage(decline=OUT_OF_SCOPE_TEXT, medication=False)
-        return Triage(medication=medication)
+        return Triage(medication=medication, about_medicine=self.mentions_medicine(message, resolved_terms))
