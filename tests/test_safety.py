@@ -317,3 +317,26 @@ def test_tablets_taken_on_purpose_or_far_beyond_the_prescription_are_red_flags(m
 )
 def test_a_denied_fit_a_dose_taken_as_meant_and_a_dated_past_fit_are_not_red_flags(message):
     assert not SafetyGate(None).red_flags(message, None)
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["the glass I drank from in the shed was weedkiller, not squash, and my mouth is burning",
+     "my toddler swallowed a washing pod 10 minutes ago", "I think that was bleach I just drank"],
+)
+def test_a_household_poison_drunk_or_swallowed_is_an_overdose_red_flag(message):
+    assert "overdose" in SafetyGate(None).red_flags(message, None)
+
+
+@pytest.mark.parametrize(
+    "message,flagged",
+    [
+        ("I get short of breath on the stairs since the MS. Can physio help the clonus?", False),
+        ("he is short of breath and grey right now", True),
+        ("Took an extra baclofen by mistake last Tuesday and was fine. Can I double up if I miss one?", False),
+        ("she took an extra tizanidine by mistake, the GP checked her over. Can I give two at bedtime?", False),
+        ("she took an extra tizanidine by mistake and now she won't wake up", True),
+    ],
+)
+def test_breathlessness_on_exertion_and_a_checked_or_dated_mistake_are_not_red_flags(message, flagged):
+    assert bool(SafetyGate(None).red_flags(message, None)) is flagged
