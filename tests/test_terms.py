@@ -71,6 +71,11 @@ def test_numbers_relatives_and_repeats_are_not_key_terms(analyzer):
     assert words.count("knee") == 1
 
 
+def test_weekdays_in_the_plural_and_chat_replies_are_not_key_terms(analyzer):
+    terms = analyzer.analyze("can i drive on tuesdays or nah mate, appt in 2 wks")
+    assert [group.word for group in terms.key_groups] == ["drive"]
+
+
 def test_without_words_drops_every_token_holding_one_of_them():
     assert without_words("Is clonus contagious? Really, contagious!", ("contagious",)) == "Is clonus Really,"
 
