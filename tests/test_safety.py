@@ -340,3 +340,9 @@ def test_a_household_poison_drunk_or_swallowed_is_an_overdose_red_flag(message):
 )
 def test_breathlessness_on_exertion_and_a_checked_or_dated_mistake_are_not_red_flags(message, flagged):
     assert bool(SafetyGate(None).red_flags(message, None)) is flagged
+
+
+def test_a_memory_told_with_i_remember_is_background_but_not_remembering_is_not():
+    gate = SafetyGate(None)
+    assert gate._told_as_past("I remember sitting in the car park afterwards and just crying")
+    assert not gate._told_as_past("he hit his head and I don't remember what he said, he can't remember my name")
