@@ -232,7 +232,8 @@ def test_combining_or_sharing_medicines_gets_the_notice(assistant, message):
 @pytest.mark.parametrize(
     "message,notice",
     [("is klonopin one of the ones they use for clonus?", True), ("how is botox meant to help the jerking?", True),
-     ("do the backlofen tablets do anything?", True), ("what causes clonus?", False),
+     ("do the backlofen tablets do anything?", True), ("which pharmacological agents are used?", True),
+     ("what causes clonus?", False),
      ("can physio help with clonus?", False)],
 )
 def test_a_question_about_a_medicine_gets_the_notice_even_when_it_asks_nothing_about_taking_it(
