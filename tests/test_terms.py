@@ -76,6 +76,11 @@ def test_weekdays_in_the_plural_and_chat_replies_are_not_key_terms(analyzer):
     assert [group.word for group in terms.key_groups] == ["drive"]
 
 
+def test_scots_and_northern_function_words_are_not_key_terms(analyzer):
+    terms = analyzer.analyze("whit's the bloods got tae dae wi ma legs? me mam says ice")
+    assert [group.word for group in terms.key_groups] == ["bloods", "legs", "ice"]
+
+
 def test_without_words_drops_every_token_holding_one_of_them():
     assert without_words("Is clonus contagious? Really, contagious!", ("contagious",)) == "Is clonus Really,"
 
