@@ -346,3 +346,9 @@ def test_a_memory_told_with_i_remember_is_background_but_not_remembering_is_not(
     gate = SafetyGate(None)
     assert gate._told_as_past("I remember sitting in the car park afterwards and just crying")
     assert not gate._told_as_past("he hit his head and I don't remember what he said, he can't remember my name")
+
+
+def test_a_fragment_of_a_few_words_is_not_read_alone_by_the_urgency_probe(assistant):
+    """Out of context "he's been really sleepy." reads 0.91 to the probe; with its question it is a side effect."""
+    message = "could his tablets make him drowsy in class? he's been really sleepy."
+    assert assistant.ask(message).status is not Status.URGENT
