@@ -361,3 +361,12 @@ def test_a_fragment_of_a_few_words_is_not_read_alone_by_the_urgency_probe(assist
 )
 def test_a_saved_painkiller_plan_and_blue_lips_are_red_flags(message, flag):
     assert flag in SafetyGate(None).red_flags(message, None)
+
+
+@pytest.mark.parametrize(
+    "message,flagged",
+    [("since the jabs this morning he's wheezy and his breathing sounds noisy", True),
+     ("does ice help? cold air makes me a bit wheezy", False)],
+)
+def test_wheezy_or_noisy_breathing_now_is_a_red_flag_but_wheeziness_from_cold_air_is_not(message, flagged):
+    assert bool(SafetyGate(None).red_flags(message, None)) is flagged
