@@ -370,3 +370,18 @@ def test_a_saved_painkiller_plan_and_blue_lips_are_red_flags(message, flag):
 )
 def test_wheezy_or_noisy_breathing_now_is_a_red_flag_but_wheeziness_from_cold_air_is_not(message, flagged):
     assert bool(SafetyGate(None).red_flags(message, None)) is flagged
+
+
+@pytest.mark.parametrize(
+    "message,flag",
+    [("my brother is fitting on the kitchen floor, it began before I rang you and it still hasnt stopped", "seizure"),
+     ("I think I injected my evening insulin twice by mistake and now I'm sweating and shaky", "overdose"),
+     ("I've bought a rope and tonight's the night", "self_harm"),
+     ("I can't do this anymore, nobody would miss me", "self_harm")],
+)
+def test_a_long_running_fit_a_mistaken_injection_and_means_at_hand_are_red_flags(message, flag):
+    assert flag in SafetyGate(None).red_flags(message, None)
+
+
+def test_cant_do_it_anymore_with_a_task_is_not_a_red_flag():
+    assert not SafetyGate(None).red_flags("I can't do it anymore without my stick, will physio help the clonus?", None)
