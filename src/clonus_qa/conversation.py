@@ -84,6 +84,10 @@ _SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
 MIN_ASKING_SENTENCE_WORDS = 3
 
 
+def _sentences(message: str) -> list[str]:
+    return [part.strip() for part in _SENTENCE_END.split(message.strip()) if part.strip()]
+
+
 # "and", "also so": words that join a sentence to the one before without pointing back at it.
 _LEADING_CONNECTIVES = re.compile(r"^(?:(?:and|also|plus|but|so|or|like|then|oh|ok|okay)\s+)+", re.IGNORECASE)
 # A sentence that asks without a question mark, as people type on phones: "also whats the
@@ -107,7 +111,7 @@ def question_parts(message: str) -> tuple[str, ...]:
     nothing without the question before it, so it is not asked alone; "also is clonus
     contagious" names its own subject.
     """
-    sentences = [part.strip() for part in _SENTENCE_END.split(message.strip()) if part.strip()]
+    sentences = _sentences(message)
     story: list[str] = []
     questions: list[list[str]] = []  # each question with the short fragments that follow it
     for sentence in sentences:
@@ -134,7 +138,7 @@ def asking_sentence(message: str) -> str:
     mark ("What happens in the exam? Do they bend your joints?"), else the last
     sentence; when it is very short ("why?"), the whole message is the question.
     """
-    sentences = [part.strip() for part in _SENTENCE_END.split(message.strip()) if part.strip()]
+    sentences = _sentences(message)
     if len(sentences) < 2:
         return message
     questions = [s for s in sentences if "?" in s]

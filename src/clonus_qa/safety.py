@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._data import data_lines
+from ._data import data_lines, data_words
 from .embedding import Encoder
 from .probes import MessageProbes
 from .terms import QueryTerms, TermGroup, medicine_names, tokenize
@@ -98,10 +98,6 @@ def _tab_patterns(name: str) -> list[tuple[str, re.Pattern[str]]]:
     return pairs
 
 
-def _words(name: str) -> frozenset[str]:
-    return frozenset(word for line in data_lines(name) for word in line.split())
-
-
 def clean_text(text: str) -> str:
     """Drop control and invisible format characters; line breaks and tabs become spaces."""
     text = text.replace("\r", " ").replace("\n", " ").replace("\t", " ")
@@ -158,8 +154,8 @@ class SafetyGate:
         self.red_flag_patterns = _tab_patterns("red_flags.tsv")
         self.medication_patterns = _tab_patterns("medication_patterns.tsv")
         self.medicine_names = medicine_names()
-        self.medicine_words = self.medicine_names | _words("medicine_words.txt")
-        self.medication_words = self.medicine_words | _words("medication_words.txt")
+        self.medicine_words = self.medicine_names | data_words("medicine_words.txt")
+        self.medication_words = self.medicine_words | data_words("medication_words.txt")
         self.redirect_patterns = [re.compile(line, re.IGNORECASE) for line in data_lines("redirect_patterns.txt")]
         self.resolved_markers = [re.compile(line, re.IGNORECASE) for line in data_lines("resolved_markers.txt")]
         self.now_markers = [re.compile(line, re.IGNORECASE) for line in data_lines("now_markers.txt")]

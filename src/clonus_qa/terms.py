@@ -17,7 +17,7 @@ import Stemmer
 from rapidfuzz.distance import OSA
 from rapidfuzz.process import extractOne
 
-from ._data import data_lines
+from ._data import data_lines, data_words
 
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 MIN_CORRECTABLE_WORD_CHARS = 5
@@ -33,14 +33,10 @@ _INFLECTION_SUFFIXES = ("s", "es", "ed", "d", "ing", "er", "ers", "ly")
 _WORD_PREFIXES = ("re", "un", "over", "under", "pre", "mis", "non")
 
 
-def _word_list(name: str) -> frozenset[str]:
-    return frozenset(word for line in data_lines(name) for word in line.split())
-
-
 @lru_cache(maxsize=1)
 def medicine_names() -> frozenset[str]:
     """Names of the medicines the article lists, generic and brand (data/medicine_names.txt)."""
-    return _word_list("medicine_names.txt")
+    return data_words("medicine_names.txt")
 
 
 def tokenize(text: str) -> list[str]:
@@ -97,9 +93,9 @@ class TermAnalyzer:
 
     def __init__(self, passages: list[str], dictionary_words: frozenset[str] = frozenset()) -> None:
         self._stemmer = Stemmer.Stemmer("english")
-        self.stopwords = _word_list("stopwords.txt")
-        self.generic_words = _word_list("generic_terms.txt")
-        self.topic_words = _word_list("topic_terms.txt")
+        self.stopwords = data_words("stopwords.txt")
+        self.generic_words = data_words("generic_terms.txt")
+        self.topic_words = data_words("topic_terms.txt")
         self.lexicon = self._read_lexicon()
         passage_words = [set(tokenize(text)) for text in passages]
         self.corpus_words = frozenset().union(*passage_words) if passage_words else frozenset()
