@@ -301,7 +301,13 @@ def test_a_message_asking_two_things_is_answered_for_the_part_the_article_covers
 
 
 @pytest.mark.parametrize(
-    "question", ["the consultant wrote clonus in his letter. what actually is it?", "what does clonus mean", "what is clonus?"]
+    "question",
+    [
+        "the consultant wrote clonus in his letter. what actually is it?",
+        "what does clonus mean",
+        "what is clonus?",
+        "The neurologist's report refers to clonus. Could you tell me what that term signifies?",
+    ],
 )
 def test_a_question_what_clonus_is_quotes_the_sentence_that_defines_it(assistant, question):
     answer = assistant.ask(question)

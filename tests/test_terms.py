@@ -36,6 +36,15 @@ def test_lay_words_expand_to_the_article_terms(analyzer):
     assert terms.on_topic
 
 
+def test_the_courtesies_of_a_formal_letter_name_no_subject(analyzer):
+    terms = analyzer.analyze("Kindly inform me, in what manner is clonus treated? I should be most obliged.")
+    assert [group.word for group in terms.key_groups] == ["treated"]
+
+
+def test_a_formal_word_for_an_illness_is_the_article_s_condition(analyzer):
+    assert ("condit",) in analyzer.analyze("is this complaint contagious").key_groups[0].alternatives
+
+
 def test_jumping_legs_are_the_subject(analyzer):
     assert analyzer.analyze("does tea make his jumpy legs worse").on_topic
 

@@ -188,7 +188,7 @@ _ASKS_WHICH_MEDICINES = re.compile(
 # "what is clonus?", "what does that word mean?", "in plain English": a question that asks what something is.
 _ASKS_WHAT_IT_IS = re.compile(
     r"\b(what|wat|wot)\s*(exactly\s+|actually\s+|even\s+)?(is|'s|s)\s+(clonus|it|this|that)\b(?!\s+\w+ing\b)"
-    r"|\bwhat\b[^.?!]{0,30}\b(mean|means)\b|\bmeaning of\b|\bdefin(e|ition)\b"
+    r"|\bwhat\b[^.?!]{0,30}\b(mean|means|signif(y|ies)|stands? for|refers? to)\b|\bmeaning of\b|\bdefin(e|ition)\b"
     r"|\bin (plain|simple|layman'?s?) (english|words|terms)\b",
     re.IGNORECASE,
 )
