@@ -107,6 +107,19 @@ def test_scope_follows_the_reader_when_a_question_never_names_clonus(assistant, 
     assert assistant.ask(question).status is status
 
 
+@pytest.mark.parametrize(
+    "question,status",
+    [
+        ("will this take years off his life", Status.NOT_FOUND),
+        ("does eating a lot of sugar make it flare up?", Status.NOT_FOUND),
+        ("can swimming in the sea make it worse", Status.NOT_FOUND),
+        ("my car makes a grinding noise when I brake, how do I fix it?", Status.OUT_OF_SCOPE),
+    ],
+)
+def test_it_and_this_stand_for_clonus_unless_the_message_is_about_something_else(assistant, question, status):
+    assert assistant.ask(question).status is status
+
+
 def test_a_followup_that_names_its_own_subject_is_read_alone_too(assistant):
     """Joined to the question before it, this follow-up reads as that question again (which
     treatment when nothing helps); alone it asks what the operation involves."""

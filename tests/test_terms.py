@@ -41,6 +41,11 @@ def test_the_courtesies_of_a_formal_letter_name_no_subject(analyzer):
     assert [group.word for group in terms.key_groups] == ["treated"]
 
 
+def test_better_or_worse_and_whose_legs_name_no_subject(analyzer):
+    terms = analyzer.analyze("do cold packs make my husbands legs better or worse")
+    assert [group.word for group in terms.key_groups] == ["cold pack", "legs"]
+
+
 def test_a_formal_word_for_an_illness_is_the_article_s_condition(analyzer):
     assert ("condit",) in analyzer.analyze("is this complaint contagious").key_groups[0].alternatives
 

@@ -84,6 +84,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
 # The urgency probe leaves out background told as past clause by clause: a date is often
 # one clause of a sentence ("had a stroke last spring, what's a good soup recipe?").
 _CLAUSE_END = re.compile(r"(?<=[.!?;,])\s+")
+# "it" or "this" standing for the subject of the conversation ("will this shorten his life?").
+_POINTS_AT_THE_SUBJECT = re.compile(r"\b(it|this)\b", re.IGNORECASE)
 # Unicode categories removed from user text: controls (Cc) and format characters (Cf),
 # which include the bidi overrides that can make text display in a misleading order.
 _REMOVED_CATEGORIES = ("Cc", "Cf")
@@ -275,12 +277,16 @@ class SafetyGate:
         return self.probes is not None and self.probes.calls_off_topic(vector)
 
     @staticmethod
-    def in_scope(terms: QueryTerms) -> bool:
-        """About clonus if it names the subject, or uses only words the article itself uses."""
+    def in_scope(terms: QueryTerms, message: str = "") -> bool:
+        """About clonus if it names the subject, uses only words the article itself uses, or
+        asks about "it" or "this": asked of a clonus assistant, "could my kids inherit it?" is
+        about clonus. The scope probe still judges what "it" is in "my laptop keeps crashing,
+        how do I fix it?" (dev: six questions more right, one lost, "what triggers epileptic
+        seizures, is it mostly flashing lights?")."""
         if terms.on_topic:
             return True
         known = [group for group in terms.key_groups if group.known]
-        return bool(known) and not terms.unknown_words
+        return (bool(known) and not terms.unknown_words) or bool(_POINTS_AT_THE_SUBJECT.search(message))
 
     def run(
         self,
@@ -310,7 +316,7 @@ class SafetyGate:
         # The medicine may be named a turn before ("can I take two tonight?" after a question
         # on baclofen), so the resolved question's terms are read.
         uses_named_medicine = medication and self.names_medicine(resolved_terms)
-        named_in_scope = self.in_scope(resolved_terms) and (
+        named_in_scope = self.in_scope(resolved_terms, message) and (
             uses_named_medicine or not self.probe_calls_off_topic(resolved_vector)
         )
         in_scope = named_in_scope or answer_probability >= IN_SCOPE_ANSWER_PROBABILITY
