@@ -120,6 +120,17 @@ def test_it_and_this_stand_for_clonus_unless_the_message_is_about_something_else
     assert assistant.ask(question).status is status
 
 
+@pytest.mark.parametrize(
+    "question,evidence",
+    [
+        ("what can i do at home for my jerky foot", "giving cold compresses"),
+    ],
+)
+def test_the_body_part_a_question_names_need_not_be_in_the_quote(assistant, question, evidence):
+    answer = assistant.ask(question)
+    assert answer.status is Status.ANSWERED and evidence in answer.answer
+
+
 def test_a_followup_that_names_its_own_subject_is_read_alone_too(assistant):
     """Joined to the question before it, this follow-up reads as that question again (which
     treatment when nothing helps); alone it asks what the operation involves."""
