@@ -69,6 +69,15 @@ def test_a_followup_that_asks_for_more_gets_something_new(assistant, followup):
     assert "blood test" in answer.answer and "magnetic resonance" not in answer.answer
 
 
+@pytest.mark.parametrize("followup", ["such as?", "give me some examples"])
+def test_a_followup_asking_for_examples_gets_the_sentences_that_come_next(assistant, followup):
+    history = [{"role": "user", "content": "what can i do myself for clonus?"},
+               {"role": "assistant", "content": 'According to the article: "Besides routine medical treatment, you can '
+                'also do home care to help manage symptoms of clonus at home." [1]'}]
+    answer = assistant.ask(followup, history)
+    assert answer.status is Status.ANSWERED and "cold compresses" in answer.answer
+
+
 @pytest.mark.parametrize("followup", ["by what mechanism though", "why does that happen?", "ok but why"])
 def test_a_followup_asking_why_gets_the_reason_the_article_gives_next(assistant, followup):
     history = [{"role": "user", "content": "could his organs shutting down be behind the jerking?"},

@@ -57,7 +57,14 @@ def test_a_followup_that_points_back_is_searched_with_the_previous_question():
 
 @pytest.mark.parametrize(
     "followup,asks_for_more",
-    [("and after that?", True), ("anything else?", True), ("any other tests?", True), ("why though?", False)],
+    [
+        ("and after that?", True),
+        ("anything else?", True),
+        ("any other tests?", True),
+        ("like what?", True),
+        ("such as?", True),
+        ("why though?", False),
+    ],
 )
 def test_a_followup_carries_the_reply_it_follows_and_whether_it_asks_for_more(followup, asks_for_more):
     analyzer = TermAnalyzer(["Clonus is diagnosed with a physical examination and an MRI."])

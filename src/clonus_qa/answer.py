@@ -321,10 +321,13 @@ class AnswerComposer:
             )
         chosen = self._select(candidates, groups)
         quoted_stems = frozenset().union(*(c.stems for c in chosen))
+        # "Like what?" after "you can also do home care" names nothing and sounds like no
+        # sentence; the sentences that come next in the article are its answer.
+        continues = asks_for_more and any(self._follows(c, said) for c in chosen)
         supported = (
             self.answers(groups, quoted_stems, message.unknown_word_load, unknown_words_allowed=focus_groups is not None)
             if groups
-            else max(c.cosine for c in chosen) >= self.settings.min_cosine_without_terms
+            else continues or max(c.cosine for c in chosen) >= self.settings.min_cosine_without_terms
         )
         if reading is not None:
             supported = self._reader_agrees(supported, reading)
@@ -489,18 +492,20 @@ class AnswerComposer:
         self, candidates: list[_Candidate], said: tuple[int, ...], asks_for_more: bool, asks_why: bool = False
     ) -> list[_Candidate]:
         settings = self.settings
-        last_said = max(said)
 
         def rescored(candidate: _Candidate) -> _Candidate:
             position = self._position(candidate)
             if position in said:
                 return replace(candidate, score=candidate.score - settings.repeat_penalty)
-            follows = 0 < position - last_said <= settings.continuation_sentences
-            if follows and (asks_for_more or (asks_why and _GIVES_REASON.match(candidate.text))):
+            if self._follows(candidate, said) and (asks_for_more or (asks_why and _GIVES_REASON.match(candidate.text))):
                 return replace(candidate, score=candidate.score + settings.continuation_bonus)
             return candidate
 
         return sorted(map(rescored, candidates), key=lambda c: -c.score)
+
+    def _follows(self, candidate: _Candidate, said: tuple[int, ...]) -> bool:
+        """Is the candidate one of the few sentences right after the last one the previous reply quoted?"""
+        return bool(said) and 0 < self._position(candidate) - max(said) <= self.settings.continuation_sentences
 
     def _position(self, candidate: _Candidate) -> int:
         return int(self.index.first_sentence_row[candidate.chunk.chunk_id]) + candidate.number

@@ -27,7 +27,8 @@ _POINTS_BACK = re.compile(
 
 # Words of a follow-up that asks for what comes next or for something besides what was said.
 _ASKS_FOR_MORE = re.compile(
-    r"\b(else|other|others|another|more|next|after|afterwards|then|besides|apart from|beyond|either|instead|further)\b",
+    r"\b(else|other|others|another|more|next|after|afterwards|then|besides|apart from|beyond|either|instead|further"
+    r"|like what|such as|examples?|for instance)\b",
     re.IGNORECASE,
 )
 
