@@ -130,6 +130,19 @@ def test_it_and_this_stand_for_clonus_unless_the_message_is_about_something_else
 
 
 @pytest.mark.parametrize(
+    "question,about_clonus",
+    [
+        ("What are the first symptoms of Alzheimer's and how is it managed?", False),
+        ("is it safe to go skiing a month after my hip replacement", False),
+        ("my dad has Parkinson's and now his calf keeps jerking, is that clonus?", True),
+        ("she has dementia and hates the tunnel machine. will they need to scan her brain for this?", True),
+    ],
+)
+def test_a_question_that_asks_about_another_illness_is_out_of_scope(assistant, question, about_clonus):
+    assert (assistant.ask(question).status is not Status.OUT_OF_SCOPE) is about_clonus
+
+
+@pytest.mark.parametrize(
     "question,evidence",
     [
         ("what can i do at home for my jerky foot", "giving cold compresses"),

@@ -234,7 +234,7 @@ class Assistant:
         if reading is not None and resolved.is_followup:
             reading = reading.either(self.reader.read(message_query.vector))
         answerable = reading.answer_probability if reading is not None else 0.0
-        triage = self.gate.run(text, message_query.vector, query.terms, answerable, query.vector)
+        triage = self.gate.run(text, message_query.vector, query.terms, answerable, query.vector, asked)
         if triage.urgent:
             return Answer(Status.URGENT, question, triage.guidance(), disclaimer=DISCLAIMER, notices=triage.notices())
         if triage.decline:

@@ -86,6 +86,12 @@ _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
 _CLAUSE_END = re.compile(r"(?<=[.!?;,])\s+")
 # "it" or "this" standing for the subject of the conversation ("will this shorten his life?").
 _POINTS_AT_THE_SUBJECT = re.compile(r"\b(it|this)\b", re.IGNORECASE)
+# ... but not the "it" of "is it safe to fly?" or "it's fine to ...", which stands for what follows.
+_DUMMY_IT = re.compile(
+    r"\b(is|was|would|will|isn't|wouldn't)\s+it\s+(be\s+)?(safe|ok|okay|alright|fine|possible|true|worth|normal|wise|allowed)\b"
+    r"|\bit('s|\s+is)\s+(safe|ok|okay|alright|fine|possible|true|worth|normal|wise|allowed)\b",
+    re.IGNORECASE,
+)
 # Unicode categories removed from user text: controls (Cc) and format characters (Cf),
 # which include the bidi overrides that can make text display in a misleading order.
 _REMOVED_CATEGORIES = ("Cc", "Cf")
@@ -162,6 +168,8 @@ class SafetyGate:
         self.resolved_markers = [re.compile(line, re.IGNORECASE) for line in data_lines("resolved_markers.txt")]
         self.now_markers = [re.compile(line, re.IGNORECASE) for line in data_lines("now_markers.txt")]
         self.dose_questions = [re.compile(line, re.IGNORECASE) for line in data_lines("dose_questions.txt")]
+        self.other_conditions = data_words("other_conditions.txt")
+        self.clonus_signs = data_words("clonus_signs.txt")
 
     def red_flags(self, message: str, vector: np.ndarray) -> tuple[str, ...]:
         """Red-flag categories the message reports: the patterns', else the probe's closest category.
@@ -276,17 +284,23 @@ class SafetyGate:
         about airports. The scope probe reads what the message asks for."""
         return self.probes is not None and self.probes.calls_off_topic(vector)
 
-    @staticmethod
-    def in_scope(terms: QueryTerms, message: str = "") -> bool:
+    def in_scope(self, terms: QueryTerms, message: str = "", asked: str | None = None) -> bool:
         """About clonus if it names the subject, uses only words the article itself uses, or
         asks about "it" or "this": asked of a clonus assistant, "could my kids inherit it?" is
         about clonus. The scope probe still judges what "it" is in "my laptop keeps crashing,
-        how do I fix it?" (dev: six questions more right, one lost, "what triggers epileptic
-        seizures, is it mostly flashing lights?")."""
+        how do I fix it?". A question that asks about another illness (`asked` is its asking
+        sentence) and names no sign of clonus ("what are the first signs of Parkinson's
+        tremor?") is not about clonus; nor is "it" in a message that names one."""
+        words = set(tokenize(message))
+        names_clonus = not self.clonus_signs.isdisjoint(words)
+        if not names_clonus and not self.other_conditions.isdisjoint(tokenize(asked or message)):
+            return False
         if terms.on_topic:
             return True
         known = [group for group in terms.key_groups if group.known]
-        return (bool(known) and not terms.unknown_words) or bool(_POINTS_AT_THE_SUBJECT.search(message))
+        if known and not terms.unknown_words:
+            return True
+        return self.other_conditions.isdisjoint(words) and bool(_POINTS_AT_THE_SUBJECT.search(_DUMMY_IT.sub(" ", message)))
 
     def run(
         self,
@@ -295,6 +309,7 @@ class SafetyGate:
         resolved_terms: QueryTerms,
         answer_probability: float = 0.0,
         resolved_vector: np.ndarray | None = None,
+        asked: str | None = None,
     ) -> Triage:
         """`message` is the user's latest text; `resolved_terms` and `resolved_vector` include
         the follow-up's context ("how many minutes should I soak for?" after a question on
@@ -303,7 +318,8 @@ class SafetyGate:
         `answer_probability` is the sentence reader's belief that the article answers the
         (resolved) question. From IN_SCOPE_ANSWER_PROBABILITY it keeps in scope a question
         that never names clonus and uses words the article does not ("does PT actually help
-        with this?"); the reader also learned off-topic requests as unanswerable.
+        with this?"); the reader also learned off-topic requests as unanswerable. `asked` is
+        the sentence of the message that asks (conversation.asking_sentence).
         """
         flags = self.red_flags(message, vector)
         medication = self.is_medication_question(message, vector)
@@ -316,7 +332,7 @@ class SafetyGate:
         # The medicine may be named a turn before ("can I take two tonight?" after a question
         # on baclofen), so the resolved question's terms are read.
         uses_named_medicine = medication and self.names_medicine(resolved_terms)
-        named_in_scope = self.in_scope(resolved_terms, message) and (
+        named_in_scope = self.in_scope(resolved_terms, message, asked) and (
             uses_named_medicine or not self.probe_calls_off_topic(resolved_vector)
         )
         in_scope = named_in_scope or answer_probability >= IN_SCOPE_ANSWER_PROBABILITY
