@@ -92,6 +92,7 @@ def test_red_flags_told_over_two_sentences_or_as_putting_affairs_in_order_are_ca
     [
         "grandad, who had a heart attack in 2015, has had crushing pain in his chest for 20 minutes",
         "my mum (80, stroke in 2018) is slurring her words right now",
+        "my flatmate (bad fall in 2019) went down in the kitchen and isnt responding when I call her",
     ],
 )
 def test_a_sentence_that_names_a_past_date_but_tells_of_now_keeps_its_red_flag(message):
