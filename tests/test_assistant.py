@@ -69,6 +69,18 @@ def test_a_followup_that_asks_for_more_gets_something_new(assistant, followup):
     assert "blood test" in answer.answer and "magnetic resonance" not in answer.answer
 
 
+@pytest.mark.parametrize(
+    "followup", ["and if the stretching and the medicine don't help him?", "is there anything left to try after all that"]
+)
+def test_a_followup_asking_what_is_left_when_treatments_fail_gets_the_last_resort(assistant, followup):
+    history = [{"role": "user", "content": "does physio help with clonus?"},
+               {"role": "assistant", "content": 'According to the article: "A physical therapist will help you to train '
+                'and stretch the work of the muscles, making it easier for you to move the limbs in parts of the body '
+                'that are clonus." [1]'}]
+    answer = assistant.ask(followup, history)
+    assert answer.status is Status.ANSWERED and "the final choice falls on surgery" in answer.answer
+
+
 @pytest.mark.parametrize("followup", ["such as?", "give me some examples"])
 def test_a_followup_asking_for_examples_gets_the_sentences_that_come_next(assistant, followup):
     history = [{"role": "user", "content": "what can i do myself for clonus?"},

@@ -133,6 +133,10 @@ class ComposerSettings:
     # condition that ...") first if it scores at least this share of the best. Chosen on the dev
     # split: 0.85 answered two more questions, 0.7 one more, 0.5 two more, 0.3 none more; none lost.
     definition_ratio: float = 0.5
+    # A question of a ranking answer type (data/answer_types.tsv) quotes a sentence that gives
+    # that kind of answer first if it scores at least this share of the best. Chosen on the dev
+    # split: 0.85 answered three more questions, 0.7 four, 0.5 and 0.3 seven; none lost.
+    answer_type_ratio: float = 0.5
     # A body part named in the question (data/body_parts.txt) weighs this share of its IDF:
     # it says where the asked-about thing happens, and the quote need not name it. Chosen on
     # the dev split: 0.5, 0.3 and 0.1 each answered two more questions and lost none. Above 0.
@@ -153,6 +157,9 @@ class AnswerType:
     name: str
     question: re.Pattern[str]
     evidence: re.Pattern[str]
+    # A ranking type also puts the sentences that give its kind of answer first: "what's left if
+    # nothing works?" is about treatments, and the closest sentence on one is not the answer.
+    ranks: bool = False
 
 
 # "This is because ...": a sentence that gives the reason for the one before it.
@@ -163,8 +170,10 @@ _GIVES_REASON = re.compile(r"^(this is because|because|since|due to)\b", re.IGNO
 def answer_types() -> tuple[AnswerType, ...]:
     types = []
     for line in data_lines("answer_types.tsv"):
-        name, question, evidence = line.split("\t")
-        types.append(AnswerType(name, re.compile(question, re.IGNORECASE), re.compile(evidence, re.IGNORECASE)))
+        name, question, evidence, *flags = line.split("\t")
+        types.append(
+            AnswerType(name, re.compile(question, re.IGNORECASE), re.compile(evidence, re.IGNORECASE), "rank" in flags)
+        )
     return tuple(types)
 
 
@@ -319,6 +328,13 @@ class AnswerComposer:
             candidates = self._close_ones_first(
                 candidates, self.settings.definition_ratio, lambda c: bool(_DEFINES.match(c.text))
             )
+        # An asking sentence with no subject of its own ("what do I tell her?") leaves what it
+        # asks for in the story before it ("... asked me if clonus shortens your life").
+        answer_type = expected_answer_type(message.text) or (None if groups else expected_answer_type(question))
+        if answer_type is not None and answer_type.ranks:
+            candidates = self._close_ones_first(
+                candidates, self.settings.answer_type_ratio, lambda c: bool(answer_type.evidence.search(c.text))
+            )
         chosen = self._select(candidates, groups)
         quoted_stems = frozenset().union(*(c.stems for c in chosen))
         # "Like what?" after "you can also do home care" names nothing and sounds like no
@@ -339,9 +355,6 @@ class AnswerComposer:
         focused = reader_sure or (bool(focus_groups) and self.support(focus_groups, quoted_stems) > 0)
         if focus_groups is not None and not focused:
             supported = False
-        # An asking sentence with no subject of its own ("what do I tell her?") leaves what it
-        # asks for in the story before it ("... asked me if clonus shortens your life").
-        answer_type = expected_answer_type(message.text) or (None if groups else expected_answer_type(question))
         if answer_type is not None and not answer_type.evidence.search(" ".join(c.text for c in chosen)):
             supported = False
         if not supported:
