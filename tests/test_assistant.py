@@ -141,6 +141,12 @@ def test_it_and_this_stand_for_clonus_unless_the_message_is_about_something_else
     assert assistant.ask(question).status is status
 
 
+def test_a_name_that_dictation_split_is_read_as_the_name_and_kept_as_typed(assistant):
+    answer = assistant.ask("can bow tox in the calf help with clone us")
+    assert answer.status is Status.ANSWERED and "Botox" in answer.answer
+    assert answer.question == "can bow tox in the calf help with clone us"
+
+
 @pytest.mark.parametrize(
     "question,about_clonus",
     [

@@ -1,6 +1,6 @@
 import pytest
 
-from clonus_qa.terms import TermAnalyzer, tokenize, without_words
+from clonus_qa.terms import TermAnalyzer, rejoin_dictation_splits, tokenize, without_words
 
 PASSAGES = [
     "Treatment for clonus can vary. Baclofen (Lioresal) and tizanidine (Zanaflex) are drugs.",
@@ -103,3 +103,16 @@ def test_an_inflection_of_a_dictionary_word_is_spelled_right_and_may_take_the_ar
     assert analyzer.spelled_right("redoing") and not analyzer.spelled_right("xyzzyed")
     assert analyzer.correct("drugs") == "drugs"
     assert analyzer.correct("vehicles") == "vehicle", "same stem: the article's inflection is taken"
+
+
+@pytest.mark.parametrize(
+    "dictated,meant",
+    [
+        ("does clone us hurt", "does clonus hurt"),
+        ("is back low fen or bow tox better", "is baclofen or botox better"),
+        ("will clone us a pam make me drowsy", "will clonazepam make me drowsy"),
+        ("they cloned us a sheep", "they cloned us a sheep"),
+    ],
+)
+def test_names_that_dictation_splits_are_rejoined(dictated, meant):
+    assert rejoin_dictation_splits(dictated) == meant

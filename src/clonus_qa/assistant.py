@@ -30,7 +30,7 @@ from .probes import MessageProbes
 from .reader import SentenceReader
 from .retrieval import DenseRetriever, FusionMode, Hit, HybridRetriever, LexicalRetriever, Query, RetrieverKind
 from .safety import DISCLAIMER, NOT_FOUND_TEXT, PARTLY_ANSWERED_NOTICE, SafetyGate, clean_text, input_problem
-from .terms import TermAnalyzer, model_dictionary_words, without_words
+from .terms import TermAnalyzer, model_dictionary_words, rejoin_dictation_splits, without_words
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 INDEX_DIR_ENV_VAR = "CLONUS_QA_INDEX_DIR"
@@ -197,7 +197,7 @@ class Assistant:
         history: list[dict] | None = None,
     ) -> list[Hit]:
         """Passages for a question from one retriever, follow-ups resolved as in `ask`."""
-        resolved = resolve_followup(clean_text(question), normalize_history(history), self.analyzer)
+        resolved = resolve_followup(self._readable(question), normalize_history(history), self.analyzer)
         return self.retrievers[retriever].run(self.query(resolved.search_text), top_k)
 
     def ask(self, question: str, history: list[dict] | None = None) -> Answer:
@@ -208,7 +208,7 @@ class Assistant:
         """
         if not isinstance(question, str):
             raise InvalidArgumentError(f"question must be a str, not {type(question).__name__}")
-        text = clean_text(question)
+        text = self._readable(question)
         problem = input_problem(text)
         if problem:
             return Answer(Status.INVALID, question, problem, error=problem)
@@ -223,6 +223,11 @@ class Assistant:
                     notices = tuple(dict.fromkeys((*answer.notices, *part_answer.notices, PARTLY_ANSWERED_NOTICE)))
                     return replace(part_answer, notices=notices)
         return answer
+
+    @staticmethod
+    def _readable(question: str) -> str:
+        """What the stages read: the cleaned text with dictated names rejoined ("clone us")."""
+        return rejoin_dictation_splits(clean_text(question))
 
     def _answer(self, question: str, text: str, turns: tuple[Message, ...]) -> Answer:
         """The pipeline on cleaned, valid `text`; `question` is what the user typed, kept for the answer."""

@@ -78,6 +78,20 @@ class QueryTerms:
         return " ".join(self.words)
 
 
+@lru_cache(maxsize=1)
+def _dictation_splits() -> tuple[tuple[re.Pattern[str], str], ...]:
+    rules = (line.split("\t") for line in data_lines("dictation_splits.tsv"))
+    return tuple((re.compile(pattern, re.IGNORECASE), word) for pattern, word in rules)
+
+
+def rejoin_dictation_splits(text: str) -> str:
+    """The text with names dictation split into ordinary words put back ("clone us" -> "clonus"):
+    split, neither the word check nor the encoder recognises the name."""
+    for pattern, word in _dictation_splits():
+        text = pattern.sub(word, text)
+    return text
+
+
 def without_words(text: str, words: tuple[str, ...]) -> str:
     """`text` with every whitespace-separated token that contains one of `words` left out."""
     dropped = {word for phrase in words for word in phrase.split()}
