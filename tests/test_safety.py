@@ -212,6 +212,8 @@ def test_seizures_deep_wounds_and_plans_told_without_the_usual_words_are_caught(
         "sometimes i think it better if i not wake up, i have all my pills",
         "my brother got flattened at football practice and now he's throwing up and can't say what day it is",
         "my husband has a pressing in the chest, it go to his left arm and he is very sweaty",
+        "mi uncle start talking funny and one side a him mouth drop",
+        "the wee one found the cat's flea tablets and ate three of them",
     ],
 )
 def test_emergencies_in_learner_english_or_a_blow_told_without_the_head_are_caught(message):
