@@ -70,7 +70,12 @@ def test_a_followup_that_asks_for_more_gets_something_new(assistant, followup):
 
 
 @pytest.mark.parametrize(
-    "followup", ["and if the stretching and the medicine don't help him?", "is there anything left to try after all that"]
+    "followup",
+    [
+        "and if the stretching and the medicine don't help him?",
+        "is there anything left to try after all that",
+        "what if none of those helped him",
+    ],
 )
 def test_a_followup_asking_what_is_left_when_treatments_fail_gets_the_last_resort(assistant, followup):
     history = [{"role": "user", "content": "does physio help with clonus?"},
@@ -152,6 +157,7 @@ def test_a_name_that_dictation_split_is_read_as_the_name_and_kept_as_typed(assis
     [
         ("What are the first symptoms of Alzheimer's and how is it managed?", False),
         ("is it safe to go skiing a month after my hip replacement", False),
+        ("What is the best treatment for Tourette's tics?", False),
         ("my dad has Parkinson's and now his calf keeps jerking, is that clonus?", True),
         ("she has dementia and hates the tunnel machine. will they need to scan her brain for this?", True),
     ],

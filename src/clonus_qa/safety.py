@@ -292,8 +292,7 @@ class SafetyGate:
         sentence) and names no sign of clonus ("what are the first signs of Parkinson's
         tremor?") is not about clonus; nor is "it" in a message that names one."""
         words = set(tokenize(message))
-        names_clonus = not self.clonus_signs.isdisjoint(words)
-        if not names_clonus and not self.other_conditions.isdisjoint(tokenize(asked or message)):
+        if self.asks_about_another_illness(message, asked):
             return False
         if terms.on_topic:
             return True
@@ -301,6 +300,13 @@ class SafetyGate:
         if known and not terms.unknown_words:
             return True
         return self.other_conditions.isdisjoint(words) and bool(_POINTS_AT_THE_SUBJECT.search(_DUMMY_IT.sub(" ", message)))
+
+    def asks_about_another_illness(self, message: str, asked: str | None = None) -> bool:
+        """Does the asking sentence name an illness the article does not discuss, in a message
+        that names no sign of clonus ("What is the best treatment for Parkinson's disease?")?"""
+        return self.clonus_signs.isdisjoint(tokenize(message)) and not self.other_conditions.isdisjoint(
+            tokenize(asked or message)
+        )
 
     def run(
         self,
@@ -336,6 +342,6 @@ class SafetyGate:
             uses_named_medicine or not self.probe_calls_off_topic(resolved_vector)
         )
         in_scope = named_in_scope or answer_probability >= IN_SCOPE_ANSWER_PROBABILITY
-        if self.is_redirect(message) or not in_scope:
+        if self.is_redirect(message) or self.asks_about_another_illness(message, asked) or not in_scope:
             return Triage(decline=OUT_OF_SCOPE_TEXT, medication=False)
         return Triage(medication=medication, about_medicine=self.mentions_medicine(message, resolved_terms))
