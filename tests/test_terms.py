@@ -50,8 +50,9 @@ def test_a_formal_word_for_an_illness_is_the_article_s_condition(analyzer):
     assert ("condit",) in analyzer.analyze("is this complaint contagious").key_groups[0].alternatives
 
 
-def test_jumping_legs_are_the_subject(analyzer):
-    assert analyzer.analyze("does tea make his jumpy legs worse").on_topic
+@pytest.mark.parametrize("question", ["does tea make his jumpy legs worse", "her legs keep spasming and kicking at night"])
+def test_jumping_legs_are_the_subject(analyzer, question):
+    assert analyzer.analyze(question).on_topic
 
 
 def test_clonus_autocorrected_to_clones_is_still_clonus(analyzer):
