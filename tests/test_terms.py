@@ -18,6 +18,12 @@ def test_tokenize_lowercases_and_drops_possessives():
     assert tokenize("My Wife’s face; MRI-scan") == ["my", "wife", "face", "mri", "scan"]
 
 
+def test_accents_are_dropped_so_a_learner_s_word_for_physiotherapy_is_known(analyzer):
+    assert tokenize("la kinésithérapie") == ["la", "kinesitherapie"]
+    group = analyzer.analyze("is the kinésithérapie useful").key_groups[0]
+    assert group.known and ("physic", "therapi") in group.alternatives
+
+
 @pytest.mark.parametrize("typed,expected", [("treatmnt", "treatment"), ("clonis", "clonus"), ("tizanadine", "tizanidine")])
 def test_typos_are_repaired_onto_article_words(analyzer, typed, expected):
     assert analyzer.correct(typed) == expected

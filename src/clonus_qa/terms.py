@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -40,8 +41,10 @@ def medicine_names() -> frozenset[str]:
 
 
 def tokenize(text: str) -> list[str]:
-    """Lower-case words; possessive 's is dropped ("body's" -> "body")."""
-    words = _WORD.findall(text.lower().replace("’", "'"))
+    """Lower-case words without accents ("kinésithérapie" -> "kinesitherapie"); possessive 's is
+    dropped ("body's" -> "body")."""
+    plain = "".join(ch for ch in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(ch))
+    words = _WORD.findall(plain.replace("’", "'"))
     return [word[:-2] if word.endswith("'s") else word for word in words]
 
 
