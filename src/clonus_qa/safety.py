@@ -284,22 +284,20 @@ class SafetyGate:
         about airports. The scope probe reads what the message asks for."""
         return self.probes is not None and self.probes.calls_off_topic(vector)
 
-    def in_scope(self, terms: QueryTerms, message: str = "", asked: str | None = None) -> bool:
+    def in_scope(self, terms: QueryTerms, message: str = "") -> bool:
         """About clonus if it names the subject, uses only words the article itself uses, or
         asks about "it" or "this": asked of a clonus assistant, "could my kids inherit it?" is
         about clonus. The scope probe still judges what "it" is in "my laptop keeps crashing,
-        how do I fix it?". A question that asks about another illness (`asked` is its asking
-        sentence) and names no sign of clonus ("what are the first signs of Parkinson's
-        tremor?") is not about clonus; nor is "it" in a message that names one."""
-        words = set(tokenize(message))
-        if self.asks_about_another_illness(message, asked):
-            return False
+        how do I fix it?", and "it" in a message that names another illness is that illness
+        (a question about one is declined in `run`, `asks_about_another_illness`)."""
         if terms.on_topic:
             return True
         known = [group for group in terms.key_groups if group.known]
         if known and not terms.unknown_words:
             return True
-        return self.other_conditions.isdisjoint(words) and bool(_POINTS_AT_THE_SUBJECT.search(_DUMMY_IT.sub(" ", message)))
+        return self.other_conditions.isdisjoint(tokenize(message)) and bool(
+            _POINTS_AT_THE_SUBJECT.search(_DUMMY_IT.sub(" ", message))
+        )
 
     def asks_about_another_illness(self, message: str, asked: str | None = None) -> bool:
         """Does the asking sentence name an illness the article does not discuss, in a message
@@ -338,7 +336,7 @@ class SafetyGate:
         # The medicine may be named a turn before ("can I take two tonight?" after a question
         # on baclofen), so the resolved question's terms are read.
         uses_named_medicine = medication and self.names_medicine(resolved_terms)
-        named_in_scope = self.in_scope(resolved_terms, message, asked) and (
+        named_in_scope = self.in_scope(resolved_terms, message) and (
             uses_named_medicine or not self.probe_calls_off_topic(resolved_vector)
         )
         in_scope = named_in_scope or answer_probability >= IN_SCOPE_ANSWER_PROBABILITY
