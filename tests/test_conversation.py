@@ -24,6 +24,28 @@ def test_the_asking_part_is_every_question_unless_it_is_too_short(message, asked
 
 
 @pytest.mark.parametrize(
+    "message,asked",
+    [
+        ("i coach a u14 volleyball team and one of the girls moms has ms does multiple sclerosis lead to clonus",
+         "does multiple sclerosis lead to clonus"),
+        ("my daughter had a seizure two years ago and now the neurologist says she has clonus what helps with it",
+         "what helps with it"),
+        # an auxiliary after its subject, or after "or"/"and", goes on the clause before
+        ("my son is twelve and his left foot keeps bouncing when he stands and it does hurt him a lot",
+         "my son is twelve and his left foot keeps bouncing when he stands and it does hurt him a lot"),
+        ("do they jump straight to an operation for clonus or is that a last thing they try after everything",
+         "do they jump straight to an operation for clonus or is that a last thing they try after everything"),
+        # a comma is punctuation the writer chose: the whole sentence asks
+        ("my MS nurse hinted that constipation can set off the jerking in my legs, is that true for clonus",
+         "my MS nurse hinted that constipation can set off the jerking in my legs, is that true for clonus"),
+        ("short one does it help", "short one does it help"),
+    ],
+)
+def test_a_long_unpunctuated_message_asks_in_its_last_question_clause(message, asked):
+    assert asking_sentence(message) == asked
+
+
+@pytest.mark.parametrize(
     "message,parts",
     [
         ("What causes clonus?", ()),

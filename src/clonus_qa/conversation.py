@@ -137,14 +137,50 @@ def asking_sentence(message: str) -> str:
     Could his liver be the reason?" asks about the liver; the story before it is context,
     which still guides the search. The asking part is every sentence with a question
     mark ("What happens in the exam? Do they bend your joints?"), else the last
-    sentence; when it is very short ("why?"), the whole message is the question.
+    sentence; when it is very short ("why?"), the whole message is the question. A long
+    message with no punctuation at all asks in its last question clause (`_asking_clause`).
     """
     sentences = _sentences(message)
     if len(sentences) < 2:
-        return message
+        return _asking_clause(message)
     questions = [s for s in sentences if "?" in s]
     asked = " ".join(questions) if questions else sentences[-1]
     return asked if len(asked.split()) >= MIN_ASKING_SENTENCE_WORDS else message
+
+
+# A message dictated or typed with no punctuation at all is one long sentence: "i coach a u14 team
+# and one of the girls moms has ms does multiple sclerosis lead to clonus". From this many
+# words such a sentence is read as story then question, split where a question opens a
+# clause: a question word, or an auxiliary followed by its subject ("does multiple", "can
+# he"), after a word that cannot end a clause of its own ("it does", "she can", "or is it",
+# "and does it" go on the clause before). A comma, colon or dash is punctuation the writer
+# chose: "my MS nurse hinted that constipation can set off the jerking, is that true?" asks
+# about constipation.
+RUN_ON_MIN_WORDS = 15
+_CLAUSE_PUNCTUATION = re.compile(r"[,;:()\u2013\u2014]|\s-\s")
+_QUESTION_WORDS = frozenset("what whats how why which".split())
+_AUXILIARIES = frozenset("does do did can could is are will would should".split())
+_SUBJECT_AFTER = frozenset(
+    "i you he she it we they this that these those there the a an my his her our their your any"
+    " clonus multiple cerebral physical physio".split()
+)
+_NO_CLAUSE_BEFORE = frozenset(
+    "i you he she it we they this that these those there who what which how why where when if whether"
+    " not also or and".split()
+)
+
+
+def _asking_clause(sentence: str) -> str:
+    """The last clause that opens a question in a long sentence with no punctuation, else the sentence."""
+    words = [word.lower().strip(",;:") for word in sentence.split()]
+    if len(words) < RUN_ON_MIN_WORDS or _CLAUSE_PUNCTUATION.search(sentence):
+        return sentence
+    for start in range(len(words) - MIN_ASKING_SENTENCE_WORDS, 0, -1):
+        word, before, after = words[start], words[start - 1], words[start + 1]
+        opens = word in _QUESTION_WORDS or (word in _AUXILIARIES and after in _SUBJECT_AFTER)
+        if opens and before not in _NO_CLAUSE_BEFORE:
+            return " ".join(sentence.split()[start:])
+    return sentence
 
 
 def resolve_followup(question: str, history: tuple[Message, ...], analyzer: TermAnalyzer) -> ResolvedQuestion:
