@@ -86,6 +86,17 @@ def test_a_followup_asking_what_is_left_when_treatments_fail_gets_the_last_resor
     assert answer.status is Status.ANSWERED and "the final choice falls on surgery" in answer.answer
 
 
+def test_a_medication_followup_keeps_the_subject_of_the_turn_before(assistant):
+    """What it asks beyond the medicine ("help more") is read with what the turn before was about (physio)."""
+    history = [{"role": "user", "content": "is physio worth doing for my dad's clonus?"},
+               {"role": "assistant", "content": 'According to the article: "A physical therapist will help you to train '
+                'and stretch the work of the muscles, making it easier for you to move the limbs in parts of the body '
+                'that are clonus." [1]'}]
+    answer = assistant.ask("does it help more if he carries on with the baclofen alongside?", history)
+    assert answer.status is Status.ANSWERED and "accompanied by taking medication" in answer.answer
+    assert MEDICATION_NOTICE in answer.notices
+
+
 @pytest.mark.parametrize("followup", ["such as?", "give me some examples"])
 def test_a_followup_asking_for_examples_gets_the_sentences_that_come_next(assistant, followup):
     history = [{"role": "user", "content": "what can i do myself for clonus?"},

@@ -245,7 +245,13 @@ class Assistant:
         if triage.decline:
             return Answer(Status.OUT_OF_SCOPE, question, triage.decline, disclaimer=DISCLAIMER)
         hits = self.retrievers[RetrieverKind.HYBRID].run(query)
-        focus = self.gate.beyond_medication(message_query.terms) if triage.medication else None
+        focus = None
+        if triage.medication:
+            focus = self.gate.beyond_medication(message_query.terms)
+            # A follow-up's subject may be the turn before's: "does it work better if she keeps
+            # her tablets going alongside?" after a question on physio asks about physio too.
+            if focus and resolved.is_followup:
+                focus = tuple(dict.fromkeys((*focus, *self.gate.beyond_medication(query.terms))))
         answer = self.composer.run(question, query, hits, evidence_query, focus, reading, resolved)
         if answer.status is Status.NOT_FOUND:
             answer = replace(answer, answer=NOT_FOUND_TEXT)
