@@ -52,6 +52,12 @@ def test_better_or_worse_and_whose_legs_name_no_subject(analyzer):
     assert [group.word for group in terms.key_groups] == ["cold pack", "legs"]
 
 
+def test_side_effects_are_the_drowsiness_the_article_warns_of_and_a_side_is_no_term(analyzer):
+    groups = analyzer.analyze("any side effects with tizanidine?").key_groups
+    assert any(("drowsi",) in group.alternatives for group in groups)
+    assert [group.word for group in analyzer.analyze("could the kidney side be behind it").key_groups] == ["kidney"]
+
+
 def test_a_formal_word_for_an_illness_is_the_article_s_condition(analyzer):
     assert ("condit",) in analyzer.analyze("is this complaint contagious").key_groups[0].alternatives
 
