@@ -62,7 +62,10 @@ def test_a_formal_word_for_an_illness_is_the_article_s_condition(analyzer):
     assert ("condit",) in analyzer.analyze("is this complaint contagious").key_groups[0].alternatives
 
 
-@pytest.mark.parametrize("question", ["does tea make his jumpy legs worse", "her legs keep spasming and kicking at night"])
+@pytest.mark.parametrize(
+    "question",
+    ["does tea make his jumpy legs worse", "her legs keep spasming and kicking at night", "do the shakes in my legs get worse"],
+)
 def test_jumping_legs_are_the_subject(analyzer, question):
     assert analyzer.analyze(question).on_topic
 
