@@ -101,11 +101,17 @@ def test_a_sentence_that_says_this_medicine_supports_the_medicines_its_passage_n
      ("will clonus shorten his life?", "lifespan"), ("is clonus for life?", None),
      ("how many weeks apart are botox shots", "span"), ("does it mean he has less time left?", "lifespan"),
      ("what are the risks of the nerve op", "risk"), ("any side effects from botox?", "risk"),
-     ("is clonus dangerous?", None)],
+     ("is clonus dangerous?", None), ("what can I do myself when his ankle starts?", "self_care"),
+     ("any home remedies for clonus", "self_care"), ("can I try it at home first", "self_care")],
 )
 def test_questions_that_ask_for_a_duration_or_amount_have_an_answer_type(question, expected):
     answer_type = expected_answer_type(question)
     assert (answer_type.name if answer_type else None) == expected
+
+
+def test_a_question_on_what_one_can_do_oneself_quotes_home_care(assistant):
+    answer = assistant.ask("things to try at home for sore spasming legs? not keen on more medication")
+    assert answer.status is Status.ANSWERED and ("home care" in answer.answer or "cold compresses" in answer.answer)
 
 
 def test_a_quote_that_states_no_duration_does_not_answer_how_long(assistant):
