@@ -106,6 +106,16 @@ def test_a_followup_asking_for_examples_gets_the_sentences_that_come_next(assist
     assert answer.status is Status.ANSWERED and "cold compresses" in answer.answer
 
 
+@pytest.mark.parametrize("followup", ["ok so what does that do to you in the long run", "what does it do to your body when it happens that much"])
+def test_a_followup_asking_what_it_leads_to_gets_what_the_article_tells_next(assistant, followup):
+    history = [{"role": "user", "content": "is clonus just normal twitching?"},
+               {"role": "assistant", "content": 'According to the article: "But in contrast to muscle contractions that '
+                'only occur occasionally, clonus can generally occur many times, feels pain, and can last for quite a '
+                'long time." [1]'}]
+    answer = assistant.ask(followup, history)
+    assert answer.status is Status.ANSWERED and "make muscles tired" in answer.answer
+
+
 @pytest.mark.parametrize("followup", ["by what mechanism though", "why does that happen?", "ok but why"])
 def test_a_followup_asking_why_gets_the_reason_the_article_gives_next(assistant, followup):
     history = [{"role": "user", "content": "could his organs shutting down be behind the jerking?"},

@@ -25,10 +25,11 @@ _POINTS_BACK = re.compile(
 )
 
 
-# Words of a follow-up that asks for what comes next or for something besides what was said.
+# Words of a follow-up that asks for what comes next or for something besides what was said,
+# or for what it leads to ("what does that do to you?"), which an article tells next.
 _ASKS_FOR_MORE = re.compile(
     r"\b(else|other|others|another|more|next|after|afterwards|then|besides|apart from|beyond|either|instead|further"
-    r"|like what|such as|examples?|for instance)\b",
+    r"|like what|such as|examples?|for instance|what (does|will|would|can) (that|this|it|all that) do)\b",
     re.IGNORECASE,
 )
 
