@@ -358,6 +358,13 @@ def test_a_fragment_of_a_few_words_is_not_read_alone_by_the_urgency_probe(assist
     assert assistant.ask(message).status is not Status.URGENT
 
 
+def test_a_sentence_that_opens_with_a_question_word_asks_without_its_mark(assistant):
+    """Alone, "what's going on inside his body" reads 0.93 to the urgency probe; it asks."""
+    message = ("my dads foot keeps jerking on the sofa and the physio used the word clonus on monday. "
+               "i have no idea what that is. what's going on inside his body")
+    assert assistant.ask(message).status is not Status.URGENT
+
+
 @pytest.mark.parametrize(
     "message,flag",
     [("I've been saving my morphine and tonight I'm going to take the lot", "self_harm"),

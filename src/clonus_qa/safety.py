@@ -30,6 +30,8 @@ MAX_HISTORY_MESSAGES = 6
 # one of the 600 emergencies still caught, as at 1 to 5 words; 7 and 8 the same as 6. Short
 # emergencies ("she's not breathing") are the patterns' to catch.
 MIN_WORDS_READ_ALONE = 6
+# A sentence that opens with a question word asks, typed with or without its question mark.
+_OPENS_WITH_QUESTION_WORD = re.compile(r"\s*(what|what's|whats|why|how|which)\b", re.IGNORECASE)
 # The reader's probability of an answer from which a question is in scope whatever its words
 # (chosen on the dev split: every answerable question the word check put out of scope was
 # above it, and one off-topic request of 109, which the redirect patterns catch).
@@ -230,9 +232,13 @@ class SafetyGate:
         reread = bool(background and foreground)
         told_now = [s for s in _SENTENCE_END.split(foreground if reread else text) if s.strip()]
         # A sentence that asks is not read alone: it tells nothing by itself, and "What is
-        # actually going wrong in his body?" alone sounds like an emergency (0.95).
+        # actually going wrong in his body?" alone sounds like an emergency (0.95), with or
+        # without its question mark.
         telling = [
-            s for s in told_now if not s.rstrip().endswith("?") and len(s.split()) >= MIN_WORDS_READ_ALONE
+            s
+            for s in told_now
+            if not s.rstrip().endswith("?") and not _OPENS_WITH_QUESTION_WORD.match(s)
+            and len(s.split()) >= MIN_WORDS_READ_ALONE
         ]
         texts = ([foreground] if reread else []) + (telling if len(told_now) > 1 else [])
         if not texts:
