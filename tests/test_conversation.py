@@ -15,6 +15,7 @@ from clonus_qa.terms import TermAnalyzer
         ("I had a stroke years ago. Is there a link between stroke and clonus", "Is there a link between stroke and clonus"),
         ("My GP gave me klonopin. Why would it help?", "Why would it help?"),
         ("I read about baclofen. why?", "I read about baclofen. why?"),
+        ("Explain what clonus is. (5 marks, be brief)", "Explain what clonus is."),
         ("My calf jerks. What happens in the exam? Do they bend your knee?",
          "What happens in the exam? Do they bend your knee?"),
     ],

@@ -131,6 +131,10 @@ def question_parts(message: str) -> tuple[str, ...]:
     return tuple(" ".join([*story, *question]) for question in questions if question)
 
 
+# A sentence wholly in brackets is an aside: "Define clonus. (2 marks, short answer)" asks in its first.
+_ASIDE = re.compile(r"^\([^()]*\)[.?!]*$")
+
+
 def asking_sentence(message: str) -> str:
     """The sentence of a chatty message that asks, whose words the quoted answer must contain.
 
@@ -141,9 +145,9 @@ def asking_sentence(message: str) -> str:
     sentence; when it is very short ("why?"), the whole message is the question. A long
     message with no punctuation at all asks in its last question clause (`_asking_clause`).
     """
-    sentences = _sentences(message)
+    sentences = [s for s in _sentences(message) if not _ASIDE.match(s)] or _sentences(message)
     if len(sentences) < 2:
-        return _asking_clause(message)
+        return _asking_clause(" ".join(sentences) or message)
     questions = [s for s in sentences if "?" in s]
     asked = " ".join(questions) if questions else sentences[-1]
     return asked if len(asked.split()) >= MIN_ASKING_SENTENCE_WORDS else message
