@@ -58,6 +58,11 @@ def test_side_effects_are_the_drowsiness_the_article_warns_of_and_a_side_is_no_t
     assert [group.word for group in analyzer.analyze("could the kidney side be behind it").key_groups] == ["kidney"]
 
 
+def test_a_lexicon_phrase_of_four_words_matches(analyzer):
+    groups = analyzer.analyze("since the baclofen he is sleeping half the day").key_groups
+    assert any(("drowsi",) in group.alternatives for group in groups)
+
+
 def test_a_formal_word_for_an_illness_is_the_article_s_condition(analyzer):
     assert ("condit",) in analyzer.analyze("is this complaint contagious").key_groups[0].alternatives
 

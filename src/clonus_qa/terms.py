@@ -23,7 +23,6 @@ from ._data import data_lines, data_words
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 MIN_CORRECTABLE_WORD_CHARS = 5
 LONG_WORD_CHARS = 7
-MAX_LEXICON_PHRASE_WORDS = 3
 # Stemmers leave some families apart ("failing" -> fail, "failure" -> failur); an article
 # stem that extends a question stem of at least MIN_VARIANT_STEM_CHARS by at most
 # MAX_VARIANT_SUFFIX_CHARS letters (or the reverse) counts as the same word.
@@ -114,6 +113,8 @@ class TermAnalyzer:
         self.generic_words = data_words("generic_terms.txt")
         self.topic_words = data_words("topic_terms.txt")
         self.lexicon = self._read_lexicon()
+        # The longest lexicon phrase bounds the search, so every entry can match ("sleeping half the day").
+        self._longest_phrase_words = max(map(len, self.lexicon), default=1)
         passage_words = [set(tokenize(text)) for text in passages]
         self.corpus_words = frozenset().union(*passage_words) if passage_words else frozenset()
         lexicon_words = {word for phrase in self.lexicon for word in phrase}
@@ -248,7 +249,7 @@ class TermAnalyzer:
     def _lexicon_match(
         self, words: list[str], position: int
     ) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
-        for length in range(MAX_LEXICON_PHRASE_WORDS, 0, -1):
+        for length in range(self._longest_phrase_words, 0, -1):
             phrase = tuple(words[position : position + length])
             if len(phrase) == length and phrase in self.lexicon:
                 return phrase, self.lexicon[phrase]
