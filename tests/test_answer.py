@@ -103,7 +103,8 @@ def test_a_sentence_that_says_this_medicine_supports_the_medicines_its_passage_n
      ("what are the risks of the nerve op", "risk"), ("any side effects from botox?", "risk"),
      ("is clonus dangerous?", None), ("what can I do myself when his ankle starts?", "self_care"),
      ("any home remedies for clonus", "self_care"), ("can I try it at home first", "self_care"),
-     ("anything i can do at my desk when it starts?", "self_care")],
+     ("anything i can do at my desk when it starts?", "self_care"), ("does clonus run in the family?", "heredity"),
+     ("could my kids inherit it from me", "heredity")],
 )
 def test_questions_that_ask_for_a_duration_or_amount_have_an_answer_type(question, expected):
     answer_type = expected_answer_type(question)
