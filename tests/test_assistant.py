@@ -97,6 +97,12 @@ def test_a_medication_followup_keeps_the_subject_of_the_turn_before(assistant):
     assert MEDICATION_NOTICE in answer.notices
 
 
+def test_asking_which_medicines_after_a_story_of_starting_one_names_them(assistant):
+    answer = assistant.ask("the neuro is starting him on meds for clonus next week. what drugs are normally used?")
+    assert answer.status is Status.ANSWERED and "Baclofen (Lioresal)" in answer.answer
+    assert MEDICATION_NOTICE in answer.notices
+
+
 @pytest.mark.parametrize("followup", ["such as?", "give me some examples"])
 def test_a_followup_asking_for_examples_gets_the_sentences_that_come_next(assistant, followup):
     history = [{"role": "user", "content": "what can i do myself for clonus?"},

@@ -352,7 +352,12 @@ class AnswerComposer:
         # "should I take my medicine alongside it?" after a question on physiotherapy is answered
         # by the sentence on physiotherapy with medication, and the reader learned bare dose
         # questions as unanswered.
-        focused = reader_sure or (bool(focus_groups) and self.support(focus_groups, quoted_stems) > 0)
+        # "What medicines are used for it?" after a story of starting one asks for names, which a
+        # quote naming the medicines gives, whatever else the story told.
+        names_what_it_asks = bool(_ASKS_WHICH_MEDICINES.search(message.text)) and bool(quoted_stems & self._medicine_stems)
+        focused = (
+            reader_sure or names_what_it_asks or (bool(focus_groups) and self.support(focus_groups, quoted_stems) > 0)
+        )
         if focus_groups is not None and not focused:
             supported = False
         if answer_type is not None and not answer_type.evidence.search(" ".join(c.text for c in chosen)):
