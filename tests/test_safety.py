@@ -68,6 +68,8 @@ def test_urgent_guidance_puts_the_emergency_first_and_adds_the_flag_lines():
         ("Years back I overdosed once. Tonight I took all of my baclofen and I feel strange.", True),
         ("my son overdosed 20 minutes ago on my tizanidine", True),
         ("Our son had a stroke before he was born. Could that be why his ankle jerks?", False),
+        ("He had a stroke around the time he was born, the scan showed it. Is that tied to clonus?", False),
+        ("she took too many of my tablets once, all over and done with now, why does her ankle beat", False),
     ],
 )
 def test_a_red_flag_told_as_past_or_resolved_does_not_trigger_the_patterns(message, flagged):
