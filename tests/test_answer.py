@@ -116,6 +116,12 @@ def test_a_question_on_what_one_can_do_oneself_quotes_home_care(assistant):
     assert answer.status is Status.ANSWERED and ("home care" in answer.answer or "cold compresses" in answer.answer)
 
 
+def test_a_sentence_that_says_how_many_are_counted_gives_no_count(assistant):
+    """"The doctor will check and measure how many contractions occur" does not say how many count as clonus."""
+    answer = assistant.ask("how many contractions have to happen in the exam for it to be clonus")
+    assert answer.status is Status.NOT_FOUND
+
+
 def test_a_quote_that_states_no_duration_does_not_answer_how_long(assistant):
     assert _compose(assistant, "how long does an MRI for clonus take?").status is Status.NOT_FOUND
     assert _compose(assistant, "how long do the effects of botox injections last?").status is Status.ANSWERED
