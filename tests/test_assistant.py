@@ -55,6 +55,16 @@ def test_followup_uses_history_to_find_the_driving_warning(assistant):
     assert "driving a vehicle" in answer.answer
 
 
+def _quoted_after(question: str, quote: str) -> list[dict]:
+    """A conversation in which the assistant answered `question` by quoting `quote`."""
+    return [{"role": "user", "content": question},
+            {"role": "assistant", "content": f'According to the article: "{quote}" [1]'}]
+
+
+PHYSIO_QUOTE = ("A physical therapist will help you to train and stretch the work of the muscles, making it easier "
+                "for you to move the limbs in parts of the body that are clonus.")
+
+
 MRI_REPLY = [
     {"role": "user", "content": "how do doctors test for clonus?"},
     {"role": "assistant", "content": 'According to the article: "The next examination to detect clonus is to use '
@@ -78,20 +88,14 @@ def test_a_followup_that_asks_for_more_gets_something_new(assistant, followup):
     ],
 )
 def test_a_followup_asking_what_is_left_when_treatments_fail_gets_the_last_resort(assistant, followup):
-    history = [{"role": "user", "content": "does physio help with clonus?"},
-               {"role": "assistant", "content": 'According to the article: "A physical therapist will help you to train '
-                'and stretch the work of the muscles, making it easier for you to move the limbs in parts of the body '
-                'that are clonus." [1]'}]
+    history = _quoted_after("does physio help with clonus?", PHYSIO_QUOTE)
     answer = assistant.ask(followup, history)
     assert answer.status is Status.ANSWERED and "the final choice falls on surgery" in answer.answer
 
 
 def test_a_medication_followup_keeps_the_subject_of_the_turn_before(assistant):
     """What it asks beyond the medicine ("help more") is read with what the turn before was about (physio)."""
-    history = [{"role": "user", "content": "is physio worth doing for my dad's clonus?"},
-               {"role": "assistant", "content": 'According to the article: "A physical therapist will help you to train '
-                'and stretch the work of the muscles, making it easier for you to move the limbs in parts of the body '
-                'that are clonus." [1]'}]
+    history = _quoted_after("is physio worth doing for my dad's clonus?", PHYSIO_QUOTE)
     answer = assistant.ask("does it help more if he carries on with the baclofen alongside?", history)
     assert answer.status is Status.ANSWERED and "accompanied by taking medication" in answer.answer
     assert MEDICATION_NOTICE in answer.notices
@@ -105,19 +109,23 @@ def test_asking_which_medicines_after_a_story_of_starting_one_names_them(assista
 
 @pytest.mark.parametrize("followup", ["such as?", "give me some examples"])
 def test_a_followup_asking_for_examples_gets_the_sentences_that_come_next(assistant, followup):
-    history = [{"role": "user", "content": "what can i do myself for clonus?"},
-               {"role": "assistant", "content": 'According to the article: "Besides routine medical treatment, you can '
-                'also do home care to help manage symptoms of clonus at home." [1]'}]
+    history = _quoted_after(
+        "what can i do myself for clonus?",
+        "Besides routine medical treatment, you can also do home care to help manage symptoms of clonus at home.",
+    )
     answer = assistant.ask(followup, history)
     assert answer.status is Status.ANSWERED and "cold compresses" in answer.answer
 
 
-@pytest.mark.parametrize("followup", ["ok so what does that do to you in the long run", "what does it do to your body when it happens that much"])
+@pytest.mark.parametrize(
+    "followup", ["ok so what does that do to you in the long run", "what does it do to your body when it happens that much"]
+)
 def test_a_followup_asking_what_it_leads_to_gets_what_the_article_tells_next(assistant, followup):
-    history = [{"role": "user", "content": "is clonus just normal twitching?"},
-               {"role": "assistant", "content": 'According to the article: "But in contrast to muscle contractions that '
-                'only occur occasionally, clonus can generally occur many times, feels pain, and can last for quite a '
-                'long time." [1]'}]
+    history = _quoted_after(
+        "is clonus just normal twitching?",
+        "But in contrast to muscle contractions that only occur occasionally, clonus can generally occur many times, "
+        "feels pain, and can last for quite a long time.",
+    )
     answer = assistant.ask(followup, history)
     assert answer.status is Status.ANSWERED and "make muscles tired" in answer.answer
 
