@@ -118,7 +118,8 @@ def test_a_followup_asking_for_examples_gets_the_sentences_that_come_next(assist
 
 
 @pytest.mark.parametrize(
-    "followup", ["ok so what does that do to you in the long run", "what does it do to your body when it happens that much"]
+    "followup",
+    ["ok so what does that do to you in the long run", "what does it do to your body when it happens that much"],
 )
 def test_a_followup_asking_what_it_leads_to_gets_what_the_article_tells_next(assistant, followup):
     history = _quoted_after(

@@ -69,7 +69,11 @@ def test_a_formal_word_for_an_illness_is_the_article_s_condition(analyzer):
 
 @pytest.mark.parametrize(
     "question",
-    ["does tea make his jumpy legs worse", "her legs keep spasming and kicking at night", "do the shakes in my legs get worse"],
+    [
+        "does tea make his jumpy legs worse",
+        "her legs keep spasming and kicking at night",
+        "do the shakes in my legs get worse",
+    ],
 )
 def test_jumping_legs_are_the_subject(analyzer, question):
     assert analyzer.analyze(question).on_topic

@@ -354,7 +354,7 @@ class AnswerComposer:
         # questions as unanswered.
         # "What medicines are used for it?" after a story of starting one asks for names, which a
         # quote naming the medicines gives, whatever else the story told.
-        names_what_it_asks = bool(_ASKS_WHICH_MEDICINES.search(message.text)) and bool(quoted_stems & self._medicine_stems)
+        names_what_it_asks = bool(_ASKS_WHICH_MEDICINES.search(message.text) and quoted_stems & self._medicine_stems)
         focused = (
             reader_sure or names_what_it_asks or (bool(focus_groups) and self.support(focus_groups, quoted_stems) > 0)
         )
