@@ -101,6 +101,27 @@ def test_a_sentence_that_names_a_past_date_but_tells_of_now_keeps_its_red_flag(m
     assert SafetyGate(None).red_flags(message, np.zeros(384, dtype=np.float32))
 
 
+@pytest.mark.parametrize(
+    "message,category",
+    [
+        ("out of nowhere she got a sudden awful headache, says it's the worst she has ever had", "stroke"),
+        ("he's been feverish all day and the little red spots on his tummy don't fade when I press a glass on them",
+         "meningitis"),
+        ("grandad is chokin on a bit of toast and goin blue", "breathing"),
+        ("his feet twitch every night which is normal for him, but now he's clutching his chest and it feels crushing",
+         "chest"),
+    ],
+)
+def test_warning_signs_from_nhs_lists_in_lay_and_dialect_wording_are_caught(message, category):
+    assert category in SafetyGate(None).red_flags(message, np.zeros(384, dtype=np.float32))
+
+
+def test_a_duration_told_as_a_habit_is_not_a_fit_happening_now():
+    gate = SafetyGate(None)
+    assert not gate.red_flags("her leg starts shaking a few times a day, sometimes 10 minutes long", None)
+    assert gate.red_flags("her leg has been shaking for 10 minutes and she won't answer me", None)
+
+
 @pytest.mark.model
 def test_the_probe_reads_what_is_told_as_now_when_the_past_is_background(assistant):
     message = "My son had a seizure when he came off his baclofen too quickly last year. How should he stop it this time?"
