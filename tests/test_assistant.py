@@ -182,6 +182,20 @@ def test_it_and_this_stand_for_clonus_unless_the_message_is_about_something_else
     assert assistant.ask(question).status is status
 
 
+@pytest.mark.parametrize(
+    "question,status",
+    [
+        ("does it hurt him? he can't tell us, he has no speech", Status.ANSWERED),
+        ("could my grandkids get it off me if we share a cup", Status.NOT_FOUND),
+        ("who won the rugby this season", Status.OUT_OF_SCOPE),
+        ("my printer jams every time, how do I sort it out?", Status.OUT_OF_SCOPE),
+    ],
+)
+def test_it_is_read_as_clonus_when_the_scope_probe_hears_small_talk(assistant, question, status):
+    """The scope probe alone hears the first two as off topic; named, they are about clonus."""
+    assert assistant.ask(question).status is status
+
+
 def test_a_name_that_dictation_split_is_read_as_the_name_and_kept_as_typed(assistant):
     answer = assistant.ask("can bow tox in the calf help with clone us")
     assert answer.status is Status.ANSWERED and "Botox" in answer.answer

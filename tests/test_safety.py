@@ -15,6 +15,7 @@ from clonus_qa.safety import (
     Triage,
     clean_text,
     input_problem,
+    name_the_subject,
 )
 
 
@@ -419,3 +420,8 @@ def test_a_long_running_fit_a_mistaken_injection_and_means_at_hand_are_red_flags
 
 def test_cant_do_it_anymore_with_a_task_is_not_a_red_flag():
     assert not SafetyGate(None).red_flags("I can't do it anymore without my stick, will physio help the clonus?", None)
+
+
+def test_it_and_a_pronoun_this_are_named_as_clonus_but_not_a_dummy_it_or_this_season():
+    assert name_the_subject("does it hurt? is this normal?") == "does clonus hurt? is clonus normal?"
+    assert name_the_subject("is it safe to swim this season with it") == "is it safe to swim this season with clonus"

@@ -29,7 +29,15 @@ from .index import Index
 from .probes import MessageProbes
 from .reader import SentenceReader
 from .retrieval import DenseRetriever, FusionMode, Hit, HybridRetriever, LexicalRetriever, Query, RetrieverKind
-from .safety import DISCLAIMER, NOT_FOUND_TEXT, PARTLY_ANSWERED_NOTICE, SafetyGate, clean_text, input_problem
+from .safety import (
+    DISCLAIMER,
+    NOT_FOUND_TEXT,
+    PARTLY_ANSWERED_NOTICE,
+    SafetyGate,
+    clean_text,
+    input_problem,
+    name_the_subject,
+)
 from .terms import TermAnalyzer, model_dictionary_words, rejoin_dictation_splits, without_words
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -240,6 +248,11 @@ class Assistant:
             reading = reading.either(self.reader.read(message_query.vector))
         answerable = reading.answer_probability if reading is not None else 0.0
         triage = self.gate.run(text, message_query.vector, query.terms, answerable, query.vector, asked)
+        if triage.subject_named and not resolved.is_followup:
+            # In scope only as a question about clonus ("does it hurt?"): searched and read as one.
+            resolved = replace(resolved, search_text=name_the_subject(text))
+            query = self._queries([resolved.search_text], evidence_text=asked)[resolved.search_text]
+            reading = self.reader.read(query.vector) if self.reader is not None else None
         if triage.urgent:
             return Answer(Status.URGENT, question, triage.guidance(), disclaimer=DISCLAIMER, notices=triage.notices())
         if triage.decline:

@@ -88,6 +88,20 @@ _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
 _CLAUSE_END = re.compile(r"(?<=[.!?;,])\s+")
 # "it" or "this" standing for the subject of the conversation ("will this shorten his life?").
 _POINTS_AT_THE_SUBJECT = re.compile(r"\b(it|this)\b", re.IGNORECASE)
+_ASKING_VERBS = ("is", "was", "will", "would", "can", "could", "does", "did", "should")
+# The same, as read when clonus is named in its place: "this" only as a pronoun ("is this normal?",
+# "will I ever compete again with this"), not as in "this season" or "this morning".
+_STANDS_FOR_THE_SUBJECT = re.compile(
+    r"\bit\b|\bthis\b(?=\s*($|[^\w\s]|(is|was|will|would|can|could|does|did|has|have|go|goes|get|gets|happens?|"
+    r"means?|makes?|hurts?|be|ever|always|really|just|thing|condition|stuff)\b))"
+    r"|(?:" + "|".join(f"(?<=\\b{verb} )" for verb in _ASKING_VERBS) + r")this\b",
+    re.IGNORECASE,
+)
+# The scope probe's off-topic probability under which a message, read with clonus named for its
+# "it", is about clonus: lower than OFF_TOPIC_PROBABILITY, since naming clonus pulls any message
+# toward the topic (dev: "who won the footy last night? missed it" falls to 0.16, "does it hurt?"
+# to 0.01; from 0.35 four off-topic questions fewer reach not_found than at the probe's own 0.8).
+NAMED_SUBJECT_OFF_TOPIC_PROBABILITY = 0.35
 # ... but not the "it" of "is it safe to fly?" or "it's fine to ...", which stands for what follows.
 _DUMMY_IT = re.compile(
     r"\b(is|was|would|will|isn't|wouldn't)\s+it\s+(be\s+)?(safe|ok|okay|alright|fine|possible|true|worth|normal|wise|allowed)\b"
@@ -98,6 +112,17 @@ _DUMMY_IT = re.compile(
 # which include the bidi overrides that can make text display in a misleading order.
 _REMOVED_CATEGORIES = ("Cc", "Cf")
 
+
+
+def name_the_subject(message: str) -> str:
+    """The message with each "it" or "this" that stands for the conversation's subject read as "clonus"."""
+    dummies = [match.span() for match in _DUMMY_IT.finditer(message)]
+
+    def named(match: re.Match[str]) -> str:
+        inside_dummy = any(start <= match.start() < end for start, end in dummies)
+        return match.group(0) if inside_dummy else "clonus"
+
+    return _STANDS_FOR_THE_SUBJECT.sub(named, message)
 
 
 def _tab_patterns(name: str) -> list[tuple[str, re.Pattern[str]]]:
@@ -134,6 +159,7 @@ class Triage:
     red_flags: tuple[str, ...] = ()
     medication: bool = False  # asks how to use a medicine: the quote must say something beyond it
     about_medicine: bool = False  # names a medicine, or pills, meds, Botox: the notice alone
+    subject_named: bool = False  # in scope only once its "it" is read as clonus (name_the_subject)
 
     @property
     def urgent(self) -> bool:
@@ -305,6 +331,21 @@ class SafetyGate:
             _POINTS_AT_THE_SUBJECT.search(_DUMMY_IT.sub(" ", message))
         )
 
+    def _about_the_subject_when_named(self, message: str, terms: QueryTerms) -> bool:
+        """Is a message that speaks of "it" or "this" on topic once "it" is read as clonus?
+
+        Asked of a clonus assistant, "Does it hurt? He never complains" means "does clonus
+        hurt?", yet the scope probe, reading a bare "it", hears small talk. It reads the
+        message again with clonus named; "my laptop keeps crashing, how do I fix it?" still
+        reads as off topic with "clonus" in it.
+        """
+        if self.encoder is None or self.probes is None or terms.on_topic:
+            return False
+        named = name_the_subject(message)
+        return named != message and self.probes.off_topic.probability(self.encoder.encode([named])[0]) < (
+            NAMED_SUBJECT_OFF_TOPIC_PROBABILITY
+        )
+
     def asks_about_another_illness(self, message: str, asked: str | None = None) -> bool:
         """Does the asking sentence name an illness the article does not discuss, in a message
         that names no sign of clonus ("What is the best treatment for Parkinson's disease?")?"""
@@ -342,10 +383,16 @@ class SafetyGate:
         # The medicine may be named a turn before ("can I take two tonight?" after a question
         # on baclofen), so the resolved question's terms are read.
         uses_named_medicine = medication and self.names_medicine(resolved_terms)
+        subject_named = False
         named_in_scope = self.in_scope(resolved_terms, message) and (
             uses_named_medicine or not self.probe_calls_off_topic(resolved_vector)
         )
-        in_scope = named_in_scope or answer_probability >= IN_SCOPE_ANSWER_PROBABILITY
+        if not named_in_scope and answer_probability < IN_SCOPE_ANSWER_PROBABILITY:
+            subject_named = self.in_scope(resolved_terms, message) and self._about_the_subject_when_named(
+                message, resolved_terms
+            )
+        in_scope = named_in_scope or subject_named or answer_probability >= IN_SCOPE_ANSWER_PROBABILITY
         if self.is_redirect(message) or self.asks_about_another_illness(message, asked) or not in_scope:
             return Triage(decline=OUT_OF_SCOPE_TEXT, medication=False)
-        return Triage(medication=medication, about_medicine=self.mentions_medicine(message, resolved_terms))
+        about_medicine = self.mentions_medicine(message, resolved_terms)
+        return Triage(medication=medication, about_medicine=about_medicine, subject_named=subject_named)
