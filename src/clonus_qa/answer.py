@@ -177,9 +177,19 @@ def answer_types() -> tuple[AnswerType, ...]:
     return tuple(types)
 
 
+# "counted how many times it bounced", "timed how long it lasted": a question form told as what
+# someone did, inside a story, asks nothing itself.
+_TOLD_AS_DONE = re.compile(
+    r"\b(counted|counting|measured|measuring|timed|timing|checked|checking|noted|noting|wrote down|writing down)"
+    r"\s+(\w+\s+){0,2}?how\s+\w+(\s+\w+)?",
+    re.IGNORECASE,
+)
+
+
 def expected_answer_type(question: str) -> AnswerType | None:
     """The first answer type whose question form `question` uses, or None for an open question."""
-    return next((answer_type for answer_type in answer_types() if answer_type.question.search(question)), None)
+    asked = _TOLD_AS_DONE.sub(" ", question)
+    return next((answer_type for answer_type in answer_types() if answer_type.question.search(asked)), None)
 
 
 # A quote inside an answer: "According to the article: "..." [1]".
