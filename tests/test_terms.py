@@ -141,3 +141,9 @@ def test_an_inflection_of_a_dictionary_word_is_spelled_right_and_may_take_the_ar
 )
 def test_names_that_dictation_splits_are_rejoined(dictated, meant):
     assert rejoin_dictation_splits(dictated) == meant
+
+
+def test_joints_and_the_face_are_the_body_parts_the_article_lists(analyzer):
+    groups = {group.word: group for group in analyzer.analyze("which joints or what part of the face").key_groups}
+    assert ("ankl",) in groups["joints"].alternatives and ("wrist",) in groups["joints"].alternatives
+    assert ("jaw",) in groups["face"].alternatives
