@@ -147,3 +147,7 @@ def test_joints_and_the_face_are_the_body_parts_the_article_lists(analyzer):
     groups = {group.word: group for group in analyzer.analyze("which joints or what part of the face").key_groups}
     assert ("ankl",) in groups["joints"].alternatives and ("wrist",) in groups["joints"].alternatives
     assert ("jaw",) in groups["face"].alternatives
+
+
+def test_ones_like_one_names_no_subject(analyzer):
+    assert [group.word for group in analyzer.analyze("is baclofen one of the ones for this").key_groups] == ["baclofen"]
