@@ -97,7 +97,7 @@ def test_a_sentence_that_says_this_medicine_supports_the_medicines_its_passage_n
 @pytest.mark.parametrize(
     "question,expected",
     [("how long does an MRI for clonus take", "duration"), ("how often are botox shots needed", "frequency"),
-     ("how much does physio cost", "amount"), ("at what age can clonus start", "age"), ("what causes clonus", None),
+     ("how much does physio cost", "amount"), ("at what age can clonus start", "age"), ("what causes clonus", "cause"),
      ("will clonus shorten his life?", "lifespan"), ("is clonus for life?", None),
      ("how many weeks apart are botox shots", "span"), ("does it mean he has less time left?", "lifespan"),
      ("what are the risks of the nerve op", "risk"), ("any side effects from botox?", "risk"),
