@@ -16,6 +16,7 @@ from clonus_qa.safety import (
     clean_text,
     input_problem,
     name_the_subject,
+    only_asks,
 )
 
 
@@ -111,6 +112,7 @@ def test_a_sentence_that_names_a_past_date_but_tells_of_now_keeps_its_red_flag(m
         ("grandad is chokin on a bit of toast and goin blue", "breathing"),
         ("his feet twitch every night which is normal for him, but now he's clutching his chest and it feels crushing",
          "chest"),
+        ("sorry to interrupt but a lady in the queue has keeled over and doesn't look to be breathing", "breathing"),
     ],
 )
 def test_warning_signs_from_nhs_lists_in_lay_and_dialect_wording_are_caught(message, category):
@@ -425,3 +427,21 @@ def test_cant_do_it_anymore_with_a_task_is_not_a_red_flag():
 def test_it_and_a_pronoun_this_are_named_as_clonus_but_not_a_dummy_it_or_this_season():
     assert name_the_subject("does it hurt? is this normal?") == "does clonus hurt? is clonus normal?"
     assert name_the_subject("is it safe to swim this season with it") == "is it safe to swim this season with clonus"
+
+
+def test_a_message_of_questions_only_is_told_apart_from_one_that_reports():
+    assert only_asks("why is he so tired afterwards? will it stay forever?")
+    assert not only_asks("He has gone grey. Is this the clonus?")
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "message",
+    [
+        "why does the clonus leave my dad so wiped out that he can barely stand up afterwards",
+        "is he stuck with this for the rest of his days or will it settle?",
+    ],
+)
+def test_a_message_that_only_asks_needs_a_surer_probe_to_be_urgent(assistant, message):
+    assert assistant.gate.probes.reports_emergency(assistant.query(message).vector), "at the usual bar it would fire"
+    assert assistant.ask(message).status is not Status.URGENT

@@ -179,14 +179,19 @@ class MessageProbes:
         mixed = self.urgent_neighbours.mixed_into(np.array([1.0 - linear, linear]), vector, URGENT_NEIGHBOUR_SHARE)
         return float(mixed[URGENT_CLASS])
 
-    def emergency_reading(self, vector: np.ndarray, sentence_vectors: np.ndarray | None = None) -> np.ndarray | None:
+    def emergency_reading(
+        self,
+        vector: np.ndarray,
+        sentence_vectors: np.ndarray | None = None,
+        whole_probability: float = URGENT_PROBABILITY,
+    ) -> np.ndarray | None:
         """What reads as an emergency: the whole message, else its most alarming sentence, else None.
 
         Its vector names the kind of emergency: in a long story, the sentence that fired
         ("my little boy has just drunk a bottle of my liquid baclofen") is an overdose even
         when the whole message sits nearer another category.
         """
-        if self.urgent_probability(vector) >= URGENT_PROBABILITY:
+        if self.urgent_probability(vector) >= whole_probability:
             return vector
         sentences = () if sentence_vectors is None else sentence_vectors
         scored = [(self.urgent_probability(sentence), sentence) for sentence in sentences]

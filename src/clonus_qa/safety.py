@@ -19,7 +19,7 @@ import numpy as np
 
 from ._data import data_lines, data_words
 from .embedding import Encoder
-from .probes import MessageProbes
+from .probes import URGENT_PROBABILITY, MessageProbes
 from .terms import QueryTerms, TermGroup, medicine_names, tokenize
 
 MAX_QUESTION_CHARS = 1_000
@@ -32,6 +32,13 @@ MAX_HISTORY_MESSAGES = 6
 MIN_WORDS_READ_ALONE = 6
 # A sentence that opens with a question word asks, typed with or without its question mark.
 _OPENS_WITH_QUESTION_WORD = re.compile(r"\s*(what|what's|whats|why|how|which)\b", re.IGNORECASE)
+# A message that only asks ("why am I so wiped out after my legs have been going all evening?",
+# "will it stay forever?") reports nothing by itself, so the urgency probe must be surer of it
+# than of one that tells (probes.URGENT_PROBABILITY, 0.65). Chosen on the dev split: of the
+# messages that only ask and match no red-flag pattern, six harmless ones read from 0.65 to 0.8
+# (tiredness after clonus, "forever?", head lice) and one emergency, "doesn't seem to be
+# breathing", which a pattern now catches; the next emergency read 0.83.
+ONLY_ASKS_URGENT_PROBABILITY = 0.8
 # The reader's probability of an answer from which a question is in scope whatever its words
 # (chosen on the dev split: every answerable question the word check put out of scope was
 # above it, and one off-topic request of 109, which the redirect patterns catch).
@@ -112,6 +119,14 @@ _DUMMY_IT = re.compile(
 # which include the bidi overrides that can make text display in a misleading order.
 _REMOVED_CATEGORIES = ("Cc", "Cf")
 
+
+
+def only_asks(message: str) -> bool:
+    """Is every sentence of the message a question, typed with its mark or opening with a question word?"""
+    sentences = [sentence for sentence in _SENTENCE_END.split(message) if sentence.strip()]
+    return bool(sentences) and all(
+        sentence.rstrip().endswith("?") or _OPENS_WITH_QUESTION_WORD.match(sentence) for sentence in sentences
+    )
 
 
 def name_the_subject(message: str) -> str:
@@ -220,7 +235,8 @@ class SafetyGate:
         )
         if probe_may_judge:
             vector, sentence_vectors = self._what_the_probe_reads(text, vector, past)
-            alarming = self.probes.emergency_reading(vector, sentence_vectors)
+            bar = ONLY_ASKS_URGENT_PROBABILITY if only_asks(text) else URGENT_PROBABILITY
+            alarming = self.probes.emergency_reading(vector, sentence_vectors, bar)
             if alarming is not None:
                 flags.append(self.probes.urgent_category(alarming))
         return tuple(dict.fromkeys(flags))
