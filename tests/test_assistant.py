@@ -433,3 +433,9 @@ def test_a_question_what_clonus_is_quotes_the_sentence_that_defines_it(assistant
     answer = assistant.ask(question)
     assert answer.status is Status.ANSWERED
     assert "Clonus is a condition that occurs when nerve muscle cells do not function properly" in answer.answer
+
+
+def test_the_jabs_are_the_botox_injections_and_get_the_notice(assistant):
+    answer = assistant.ask("my aunt reckons they use those wrinkle jabs for clonus now, is she having me on?")
+    assert answer.status is Status.ANSWERED and "Botox" in answer.answer
+    assert MEDICATION_NOTICE in answer.notices
