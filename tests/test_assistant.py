@@ -208,6 +208,7 @@ def test_a_name_that_dictation_split_is_read_as_the_name_and_kept_as_typed(assis
         ("What are the first symptoms of Alzheimer's and how is it managed?", False),
         ("is it safe to go skiing a month after my hip replacement", False),
         ("What is the best treatment for Tourette's tics?", False),
+        ("my nephew sprained his ankle at football, should he keep it strapped up?", False),
         ("my dad has Parkinson's and now his calf keeps jerking, is that clonus?", True),
         ("she has dementia and hates the tunnel machine. will they need to scan her brain for this?", True),
     ],
