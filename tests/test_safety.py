@@ -445,3 +445,13 @@ def test_a_message_of_questions_only_is_told_apart_from_one_that_reports():
 def test_a_message_that_only_asks_needs_a_surer_probe_to_be_urgent(assistant, message):
     assert assistant.gate.probes.reports_emergency(assistant.query(message).vector), "at the usual bar it would fire"
     assert assistant.ask(message).status is not Status.URGENT
+
+
+@pytest.mark.model
+def test_idioms_of_worry_and_tiredness_are_read_as_what_they_mean(assistant):
+    message = "how do I get a toddler to nap in the day? she wakes every hour and I am losing my mind"
+    assert assistant.gate.probes.emergency_reading(
+        assistant.query(message).vector, assistant.encoder.encode(["she wakes every hour and I am losing my mind"])
+    ) is not None, "read literally, the last sentence sounds like an emergency"
+    assert assistant.ask(message).status is not Status.URGENT
+    assert assistant.gate._in_plain_words("it's doing my head in") == "it's annoying me"

@@ -210,6 +210,10 @@ class SafetyGate:
         self.redirect_patterns = [re.compile(line, re.IGNORECASE) for line in data_lines("redirect_patterns.txt")]
         self.resolved_markers = [re.compile(line, re.IGNORECASE) for line in data_lines("resolved_markers.txt")]
         self.now_markers = [re.compile(line, re.IGNORECASE) for line in data_lines("now_markers.txt")]
+        self.figures_of_speech = [
+            (re.compile(pattern, re.IGNORECASE), meaning)
+            for pattern, _, meaning in (line.partition("\t") for line in data_lines("figures_of_speech.tsv"))
+        ]
         self.dose_questions = [re.compile(line, re.IGNORECASE) for line in data_lines("dose_questions.txt")]
         self.other_conditions = data_words("other_conditions.txt")
         self.clonus_signs = data_words("clonus_signs.txt")
@@ -234,6 +238,10 @@ class SafetyGate:
             not flags and self.probes is not None and not self.is_redirect(text) and not self.asks_before_dosing(text)
         )
         if probe_may_judge:
+            plain = self._in_plain_words(text)
+            if plain != text and self.encoder is not None:
+                text, vector = plain, self.encoder.encode([plain])[0]
+                past = [sentence for sentence in _SENTENCE_END.split(text) if self._told_as_past(sentence)]
             vector, sentence_vectors = self._what_the_probe_reads(text, vector, past)
             bar = ONLY_ASKS_URGENT_PROBABILITY if only_asks(text) else URGENT_PROBABILITY
             alarming = self.probes.emergency_reading(vector, sentence_vectors, bar)
@@ -287,6 +295,13 @@ class SafetyGate:
             return vector, None
         vectors = self.encoder.encode(texts)
         return (vectors[0], vectors[1:]) if reread else (vector, vectors)
+
+    def _in_plain_words(self, text: str) -> str:
+        """The message with its idioms of worry and tiredness in plain words, which the urgency probe
+        would otherwise read literally ("losing my mind")."""
+        for pattern, meaning in self.figures_of_speech:
+            text = pattern.sub(meaning, text)
+        return text
 
     def _reports_red_flag(self, sentences: list[str]) -> bool:
         return any(pattern.search(sentence) for sentence in sentences for _, pattern in self.red_flag_patterns)
