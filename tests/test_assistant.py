@@ -440,3 +440,10 @@ def test_the_jabs_are_the_botox_injections_and_get_the_notice(assistant):
     answer = assistant.ask("my aunt reckons they use those wrinkle jabs for clonus now, is she having me on?")
     assert answer.status is Status.ANSWERED and "Botox" in answer.answer
     assert MEDICATION_NOTICE in answer.notices
+
+
+def test_a_question_asking_which_tablets_is_answered_by_the_sentence_naming_them(assistant):
+    """Word evidence and the names asked for are enough, though the reader doubts ("names please")."""
+    answer = assistant.ask("What tablets do they normally give for it? Names please, so I can hold my own with the consultant.")
+    assert answer.status is Status.ANSWERED and "Baclofen" in answer.answer
+    assert assistant.ask("Is there an age beyond which these medicines are not given?").status is Status.NOT_FOUND

@@ -113,6 +113,7 @@ def test_a_sentence_that_names_a_past_date_but_tells_of_now_keeps_its_red_flag(m
         ("his feet twitch every night which is normal for him, but now he's clutching his chest and it feels crushing",
          "chest"),
         ("sorry to interrupt but a lady in the queue has keeled over and doesn't look to be breathing", "breathing"),
+        ("me knees jump all day which is normal for me but now ive got a crushing pain across me chest", "chest"),
     ],
 )
 def test_warning_signs_from_nhs_lists_in_lay_and_dialect_wording_are_caught(message, category):
@@ -455,3 +456,4 @@ def test_idioms_of_worry_and_tiredness_are_read_as_what_they_mean(assistant):
     ) is not None, "read literally, the last sentence sounds like an emergency"
     assert assistant.ask(message).status is not Status.URGENT
     assert assistant.gate._in_plain_words("it's doing my head in") == "it's annoying me"
+    assert assistant.gate._in_plain_words("the GP thinks it's all in my head") == "the GP thinks it's imagined"

@@ -201,9 +201,11 @@ _POINTS_AT_MEDICINES = re.compile(
 )
 
 
-# "what tablets", "which meds", "name the drugs": a question that asks which medicines.
+# "what tablets", "which meds", "name the drugs": a question that asks which medicines ("an age
+# beyond which these medicines ..." uses "which" as a relative pronoun).
 _ASKS_WHICH_MEDICINES = re.compile(
-    r"\b(what|which|wat|wot|name|names|list|any)\b[^.?!]{0,25}\b(tablets?|pills?|drugs?|meds?|medicines?|medications?|prescriptions?)\b",
+    r"\b(what|(?<!beyond )(?<!after )(?<!before )(?<!under )(?<!above )(?<!in )(?<!of )(?<!at )which|wat|wot|name|names|list|any)\b"
+    r"[^.?!]{0,25}\b(tablets?|pills?|drugs?|meds?|medicines?|medications?|prescriptions?)\b",
     re.IGNORECASE,
 )
 
@@ -355,7 +357,10 @@ class AnswerComposer:
             if groups
             else continues or max(c.cosine for c in chosen) >= self.settings.min_cosine_without_terms
         )
-        if reading is not None:
+        # "What tablets do they give for it?" is answered by the sentence that names them whatever
+        # the reader thinks; the reader has its say on every other quote.
+        names_what_it_asks = bool(_ASKS_WHICH_MEDICINES.search(message.text) and quoted_stems & self._medicine_stems)
+        if reading is not None and not (supported and names_what_it_asks):
             supported = self._reader_agrees(supported, reading)
         reader_sure = max(c.reader_probability for c in chosen) >= self.settings.focus_reader_probability
         # The reader's sureness counts even when the question names nothing beyond the medicine:
@@ -364,7 +369,6 @@ class AnswerComposer:
         # questions as unanswered.
         # "What medicines are used for it?" after a story of starting one asks for names, which a
         # quote naming the medicines gives, whatever else the story told.
-        names_what_it_asks = bool(_ASKS_WHICH_MEDICINES.search(message.text) and quoted_stems & self._medicine_stems)
         focused = (
             reader_sure or names_what_it_asks or (bool(focus_groups) and self.support(focus_groups, quoted_stems) > 0)
         )
