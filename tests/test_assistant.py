@@ -446,4 +446,4 @@ def test_a_question_asking_which_tablets_is_answered_by_the_sentence_naming_them
     """Word evidence and the names asked for are enough, though the reader doubts ("names please")."""
     answer = assistant.ask("What tablets do they normally give for it? Names please, so I can hold my own with the consultant.")
     assert answer.status is Status.ANSWERED and "Baclofen" in answer.answer
-    assert assistant.ask("Is there an age beyond which these medicines are not given?").status is Status.NOT_FOUND
+    assert assistant.ask("Is there an age beyond which these medicines for clonus are not given?").status is Status.NOT_FOUND
