@@ -39,6 +39,9 @@ def test_the_asking_part_is_every_question_unless_it_is_too_short(message, asked
         # a comma is punctuation the writer chose: the whole sentence asks
         ("my MS nurse hinted that constipation can set off the jerking in my legs, is that true for clonus",
          "my MS nurse hinted that constipation can set off the jerking in my legs, is that true for clonus"),
+        # a question word after a preposition opens no clause of its own
+        ("is the physio the same for every child with clonus or does it depend on why they have got it",
+         "is the physio the same for every child with clonus or does it depend on why they have got it"),
         ("short one does it help", "short one does it help"),
     ],
 )

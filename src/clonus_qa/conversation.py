@@ -158,7 +158,8 @@ def asking_sentence(message: str) -> str:
 # words such a sentence is read as story then question, split where a question opens a
 # clause: a question word, or an auxiliary followed by its subject ("does multiple", "can
 # he"), after a word that cannot end a clause of its own ("it does", "she can", "or is it",
-# "and does it" go on the clause before). A comma, colon or dash is punctuation the writer
+# "and does it" go on the clause before, and "depends on why" or "asked about how" ask
+# nothing of their own). A comma, colon or dash is punctuation the writer
 # chose: "my MS nurse hinted that constipation can set off the jerking, is that true?" asks
 # about constipation.
 RUN_ON_MIN_WORDS = 15
@@ -171,7 +172,7 @@ _SUBJECT_AFTER = frozenset(
 )
 _NO_CLAUSE_BEFORE = frozenset(
     "i you he she it we they this that these those there who what which how why where when if whether"
-    " not also or and".split()
+    " not also or and on about of at for to with from by".split()
 )
 
 
