@@ -444,6 +444,9 @@ def test_the_jabs_are_the_botox_injections_and_get_the_notice(assistant):
 
 def test_a_question_asking_which_tablets_is_answered_by_the_sentence_naming_them(assistant):
     """Word evidence and the names asked for are enough, though the reader doubts ("names please")."""
-    answer = assistant.ask("What tablets do they normally give for it? Names please, so I can hold my own with the consultant.")
+    answer = assistant.ask(
+        "What tablets do they normally give for it? Names please, so I can hold my own with the consultant."
+    )
     assert answer.status is Status.ANSWERED and "Baclofen" in answer.answer
-    assert assistant.ask("Is there an age beyond which these medicines for clonus are not given?").status is Status.NOT_FOUND
+    relative_which = "Is there an age beyond which these medicines for clonus are not given?"
+    assert assistant.ask(relative_which).status is Status.NOT_FOUND

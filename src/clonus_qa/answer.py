@@ -204,8 +204,8 @@ _POINTS_AT_MEDICINES = re.compile(
 # "what tablets", "which meds", "name the drugs": a question that asks which medicines ("an age
 # beyond which these medicines ..." uses "which" as a relative pronoun).
 _ASKS_WHICH_MEDICINES = re.compile(
-    r"\b(what|(?<!beyond )(?<!after )(?<!before )(?<!under )(?<!above )(?<!in )(?<!of )(?<!at )which|wat|wot|name|names|list|any)\b"
-    r"[^.?!]{0,25}\b(tablets?|pills?|drugs?|meds?|medicines?|medications?|prescriptions?)\b",
+    r"\b(what|(?<!beyond )(?<!after )(?<!before )(?<!under )(?<!above )(?<!in )(?<!of )(?<!at )which"
+    r"|wat|wot|name|names|list|any)\b[^.?!]{0,25}\b(tablets?|pills?|drugs?|meds?|medicines?|medications?|prescriptions?)\b",
     re.IGNORECASE,
 )
 
