@@ -122,12 +122,15 @@ _REMOVED_CATEGORIES = ("Cc", "Cf")
 
 
 
+def _asks(sentence: str) -> bool:
+    """A question, typed with its mark or opening with a question word."""
+    return sentence.rstrip().endswith("?") or bool(_OPENS_WITH_QUESTION_WORD.match(sentence))
+
+
 def only_asks(message: str) -> bool:
-    """Is every sentence of the message a question, typed with its mark or opening with a question word?"""
+    """Is every sentence of the message a question?"""
     sentences = [sentence for sentence in _SENTENCE_END.split(message) if sentence.strip()]
-    return bool(sentences) and all(
-        sentence.rstrip().endswith("?") or _OPENS_WITH_QUESTION_WORD.match(sentence) for sentence in sentences
-    )
+    return bool(sentences) and all(_asks(sentence) for sentence in sentences)
 
 
 def name_the_subject(message: str) -> str:
@@ -211,10 +214,7 @@ class SafetyGate:
         self.redirect_patterns = [re.compile(line, re.IGNORECASE) for line in data_lines("redirect_patterns.txt")]
         self.resolved_markers = [re.compile(line, re.IGNORECASE) for line in data_lines("resolved_markers.txt")]
         self.now_markers = [re.compile(line, re.IGNORECASE) for line in data_lines("now_markers.txt")]
-        self.figures_of_speech = [
-            (re.compile(pattern, re.IGNORECASE), meaning)
-            for pattern, _, meaning in (line.partition("\t") for line in data_lines("figures_of_speech.tsv"))
-        ]
+        self.figures_of_speech = _tab_patterns("figures_of_speech.tsv")
         self.dose_questions = [re.compile(line, re.IGNORECASE) for line in data_lines("dose_questions.txt")]
         self.other_conditions = data_words("other_conditions.txt")
         self.clonus_signs = data_words("clonus_signs.txt")
@@ -231,9 +231,8 @@ class SafetyGate:
         text = message.replace("’", "'")
         # What is told as now: the message without its sentences told as past. Searched as
         # one text, since a head injury and the vomiting after it may fill two sentences.
-        sentences = _SENTENCE_END.split(text)
-        past = [sentence for sentence in sentences if self._told_as_past(sentence)]
-        now = " ".join(sentence for sentence in sentences if sentence not in past)
+        past = self._past_sentences(text)
+        now = " ".join(sentence for sentence in _SENTENCE_END.split(text) if sentence not in past)
         flags = [flag for flag, pattern in self.red_flag_patterns if pattern.search(now)]
         probe_may_judge = (
             not flags and self.probes is not None and not self.is_redirect(text) and not self.asks_before_dosing(text)
@@ -242,7 +241,7 @@ class SafetyGate:
             plain = self._in_plain_words(text)
             if plain != text and self.encoder is not None:
                 text, vector = plain, self.encoder.encode([plain])[0]
-                past = [sentence for sentence in _SENTENCE_END.split(text) if self._told_as_past(sentence)]
+                past = self._past_sentences(text)
             vector, sentence_vectors = self._what_the_probe_reads(text, vector, past)
             bar = ONLY_ASKS_URGENT_PROBABILITY if only_asks(text) else URGENT_PROBABILITY
             alarming = self.probes.emergency_reading(vector, sentence_vectors, bar)
@@ -288,8 +287,7 @@ class SafetyGate:
         telling = [
             s
             for s in told_now
-            if not s.rstrip().endswith("?") and not _OPENS_WITH_QUESTION_WORD.match(s)
-            and len(s.split()) >= MIN_WORDS_READ_ALONE
+            if not _asks(s) and len(s.split()) >= MIN_WORDS_READ_ALONE
         ]
         texts = ([foreground] if reread else []) + (telling if len(told_now) > 1 else [])
         if not texts:
@@ -300,12 +298,15 @@ class SafetyGate:
     def _in_plain_words(self, text: str) -> str:
         """The message with its idioms of worry and tiredness in plain words, which the urgency probe
         would otherwise read literally ("losing my mind")."""
-        for pattern, meaning in self.figures_of_speech:
+        for meaning, pattern in self.figures_of_speech:
             text = pattern.sub(meaning, text)
         return text
 
     def _reports_red_flag(self, sentences: list[str]) -> bool:
         return any(pattern.search(sentence) for sentence in sentences for _, pattern in self.red_flag_patterns)
+
+    def _past_sentences(self, text: str) -> list[str]:
+        return [sentence for sentence in _SENTENCE_END.split(text) if self._told_as_past(sentence)]
 
     def _told_as_past(self, sentence: str) -> bool:
         """Does the sentence place what it reports in the past, or say it was checked and is fine,
@@ -416,13 +417,10 @@ class SafetyGate:
         # on baclofen), so the resolved question's terms are read.
         uses_named_medicine = medication and self.names_medicine(resolved_terms)
         subject_named = False
-        named_in_scope = self.in_scope(resolved_terms, message) and (
-            uses_named_medicine or not self.probe_calls_off_topic(resolved_vector)
-        )
-        if not named_in_scope and answer_probability < IN_SCOPE_ANSWER_PROBABILITY:
-            subject_named = self.in_scope(resolved_terms, message) and self._about_the_subject_when_named(
-                message, resolved_terms
-            )
+        names_subject = self.in_scope(resolved_terms, message)
+        named_in_scope = names_subject and (uses_named_medicine or not self.probe_calls_off_topic(resolved_vector))
+        if names_subject and not named_in_scope and answer_probability < IN_SCOPE_ANSWER_PROBABILITY:
+            subject_named = self._about_the_subject_when_named(message, resolved_terms)
         in_scope = named_in_scope or subject_named or answer_probability >= IN_SCOPE_ANSWER_PROBABILITY
         if self.is_redirect(message) or self.asks_about_another_illness(message, asked) or not in_scope:
             return Triage(decline=OUT_OF_SCOPE_TEXT, medication=False)
