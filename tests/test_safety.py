@@ -457,3 +457,12 @@ def test_idioms_of_worry_and_tiredness_are_read_as_what_they_mean(assistant):
     assert assistant.ask(message).status is not Status.URGENT
     assert assistant.gate._in_plain_words("it's doing my head in") == "it's annoying me"
     assert assistant.gate._in_plain_words("the GP thinks it's all in my head") == "the GP thinks it's imagined"
+
+
+@pytest.mark.model
+def test_bloody_as_a_swear_word_is_not_blood(assistant):
+    message = "anything I can do at home for it that isn't another bloody pill"
+    assert assistant.gate.probes.reports_emergency(assistant.query(message).vector), "read literally it would fire"
+    assert assistant.ask(message).status is not Status.URGENT
+    assert assistant.gate._in_plain_words("this bloody machine") == "this annoying machine"
+    assert assistant.ask("he's got a bloody nose and it won't stop").status is Status.URGENT
