@@ -466,3 +466,29 @@ def test_bloody_as_a_swear_word_is_not_blood(assistant):
     assert assistant.ask(message).status is not Status.URGENT
     assert assistant.gate._in_plain_words("this bloody machine") == "this annoying machine"
     assert assistant.ask("he's got a bloody nose and it won't stop").status is Status.URGENT
+
+
+@pytest.mark.parametrize(
+    "message,category",
+    [
+        ("he can't get his breath", "breathing"),
+        ("my mate's on the floor and I can't feel a pulse", "unresponsive"),
+        ("she's been fitting for 6 min and it's no stopping", "seizure"),
+    ],
+)
+def test_cardiac_arrest_a_lost_breath_and_scots_negation_are_caught(message, category):
+    assert category in SafetyGate(None).red_flags(message, np.zeros(384, dtype=np.float32))
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    "message",
+    [
+        "he cant get his breth",
+        "mate just colapsed at the gym, not breathng proprly",
+        "the wee one's been fittin for about 6 min and it's no stoppin",
+    ],
+)
+def test_slips_in_red_flag_words_are_repaired_before_the_patterns_read(assistant, message):
+    assert not SafetyGate(None).red_flags(message, None), "as typed, no pattern matches"
+    assert assistant.ask(message).status is Status.URGENT

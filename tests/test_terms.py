@@ -1,6 +1,6 @@
 import pytest
 
-from clonus_qa.terms import TermAnalyzer, rejoin_dictation_splits, tokenize, without_words
+from clonus_qa.terms import SlipRepair, TermAnalyzer, rejoin_dictation_splits, tokenize, without_words
 
 PASSAGES = [
     "Treatment for clonus can vary. Baclofen (Lioresal) and tizanidine (Zanaflex) are drugs.",
@@ -151,3 +151,12 @@ def test_joints_and_the_face_are_the_body_parts_the_article_lists(analyzer):
 
 def test_ones_like_one_names_no_subject(analyzer):
     assert [group.word for group in analyzer.analyze("is baclofen one of the ones for this").key_groups] == ["baclofen"]
+
+
+def test_slips_are_repaired_onto_a_small_vocabulary_and_words_spelled_right_are_kept():
+    dictionary = frozenset({"breathe", "fitting", "shopping", "mate", "gym", "just"})
+    repair = SlipRepair(frozenset({"breath", "collapsed", "stopping"}), dictionary.__contains__)
+    assert repair.repair("he cant get his breth") == "he cant get his breath"
+    assert repair.repair("Mate just colapsed at the gym") == "Mate just collapsed at the gym"
+    assert repair.repair("she's fittin, I'm shoppin") == "she's fitting, I'm shopping", "a dropped g is put back first"
+    assert repair.repair("I can't breathe") == "I can't breathe", "spelled right: not changed"

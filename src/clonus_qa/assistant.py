@@ -138,7 +138,7 @@ class Assistant:
             RetrieverKind.HYBRID: HybridRetriever(dense, lexical, fusion, SEARCH_TOP_K),
         }
         self.composer = AnswerComposer(index, self.analyzer, ComposerSettings())
-        self.gate = SafetyGate(probes, encoder)
+        self.gate = SafetyGate(probes, encoder, self.analyzer.spelled_right)
         self.reader = reader
 
     @classmethod

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,7 +21,7 @@ import numpy as np
 from ._data import data_lines, data_words
 from .embedding import Encoder
 from .probes import URGENT_PROBABILITY, MessageProbes
-from .terms import QueryTerms, TermGroup, medicine_names, tokenize
+from .terms import QueryTerms, SlipRepair, TermGroup, medicine_names, tokenize
 
 MAX_QUESTION_CHARS = 1_000
 MAX_HISTORY_MESSAGES = 6
@@ -196,17 +197,26 @@ class Triage:
 class SafetyGate:
     """Urgent, out-of-scope and medication checks on one message (and its resolved follow-up)."""
 
-    def __init__(self, probes: MessageProbes | None = None, encoder: Encoder | None = None) -> None:
+    def __init__(
+        self,
+        probes: MessageProbes | None = None,
+        encoder: Encoder | None = None,
+        spelled_right: Callable[[str], bool] | None = None,
+    ) -> None:
         """Without trained `probes` only the patterns detect emergencies and medication questions.
 
         The `encoder` re-encodes a message without its background clauses told as past, so
         the urgency probe reads what is told as happening now, and encodes each sentence of a
         message of several, which the probe also reads alone; without it the probe reads the
-        whole message.
+        whole message. With `spelled_right` (a dictionary check) the patterns read the message
+        with its slips of their own words repaired; without it they read it as typed.
         """
         self.probes = probes
         self.encoder = encoder
         self.red_flag_patterns = _tab_patterns("red_flags.tsv")
+        self.red_flag_spelling = (
+            SlipRepair(data_words("red_flag_words.txt"), spelled_right) if spelled_right is not None else None
+        )
         self.medication_patterns = _tab_patterns("medication_patterns.tsv")
         self.medicine_names = medicine_names()
         self.medicine_words = self.medicine_names | data_words("medicine_words.txt")
@@ -233,6 +243,8 @@ class SafetyGate:
         # one text, since a head injury and the vomiting after it may fill two sentences.
         past = self._past_sentences(text)
         now = " ".join(sentence for sentence in _SENTENCE_END.split(text) if sentence not in past)
+        if self.red_flag_spelling is not None:
+            now = self.red_flag_spelling.repair(now)
         flags = [flag for flag, pattern in self.red_flag_patterns if pattern.search(now)]
         probe_may_judge = (
             not flags and self.probes is not None and not self.is_redirect(text) and not self.asks_before_dosing(text)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +22,7 @@ from rapidfuzz.process import extractOne
 from ._data import data_lines, data_words
 
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+_TYPED_WORD = re.compile(r"[A-Za-z]+")
 MIN_CORRECTABLE_WORD_CHARS = 5
 LONG_WORD_CHARS = 7
 # Stemmers leave some families apart ("failing" -> fail, "failure" -> failur); an article
@@ -254,6 +256,33 @@ class TermAnalyzer:
             if len(phrase) == length and phrase in self.lexicon:
                 return phrase, self.lexicon[phrase]
         return (), ()
+
+
+class SlipRepair:
+    """Typing slips repaired onto one small vocabulary, for patterns that spell their words out.
+
+    The red-flag patterns match words as typed, so "he cant get his breth" or "mate just
+    colapsed" would pass them by; the analyzer's repair maps onto the article's words only.
+    A word spelled right is never changed, so "breathe" stays "breathe". A dropped final g
+    is put back first ("fittin", "stoppin"), whatever the word, when the word with it is
+    spelled right.
+    """
+
+    def __init__(self, vocabulary: frozenset[str], spelled_right: Callable[[str], bool]) -> None:
+        self.vocabulary = vocabulary
+        self.spelled_right = spelled_right
+        self._targets = tuple(sorted(vocabulary))
+
+    def repair(self, text: str) -> str:
+        return _TYPED_WORD.sub(lambda match: self._repaired(match.group()), text)
+
+    def _repaired(self, typed: str) -> str:
+        word = typed.lower()
+        if len(word) < MIN_CORRECTABLE_WORD_CHARS or word in self.vocabulary or self.spelled_right(word):
+            return typed
+        if word.endswith("in") and self.spelled_right(word + "g"):
+            return word + "g"
+        return _closest(word, self._targets) if word.isalpha() else typed
 
 
 @lru_cache(maxsize=4096)
