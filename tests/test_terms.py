@@ -160,3 +160,11 @@ def test_slips_are_repaired_onto_a_small_vocabulary_and_words_spelled_right_are_
     assert repair.repair("Mate just colapsed at the gym") == "Mate just collapsed at the gym"
     assert repair.repair("she's fittin, I'm shoppin") == "she's fitting, I'm shopping", "a dropped g is put back first"
     assert repair.repair("I can't breathe") == "I can't breathe", "spelled right: not changed"
+
+
+def test_a_phrasal_verb_holding_its_object_is_the_lexicon_phrase(analyzer):
+    groups = analyzer.analyze("any idea what sets it off").key_groups
+    assert [group.word for group in groups] == ["sets it off"]
+    assert ("caus",) in groups[0].alternatives
+    assert [group.word for group in analyzer.analyze("it sets off").key_groups] == ["sets off"]
+    assert [group.known for group in analyzer.analyze("how do GPs check").key_groups][0]

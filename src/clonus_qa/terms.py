@@ -33,6 +33,7 @@ MAX_VARIANT_SUFFIX_CHARS = 3
 # English inflections and prefixes a dictionary word may carry and still be spelled right.
 _INFLECTION_SUFFIXES = ("s", "es", "ed", "d", "ing", "er", "ers", "ly")
 _WORD_PREFIXES = ("re", "un", "over", "under", "pre", "mis", "non")
+_OBJECT_PRONOUNS = frozenset({"it", "them", "him", "her", "this", "that"})
 
 
 @lru_cache(maxsize=1)
@@ -251,6 +252,10 @@ class TermAnalyzer:
     def _lexicon_match(
         self, words: list[str], position: int
     ) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+        # A phrasal verb may hold its object between its words: "brings it on" is "brings on".
+        verb, held, particle = (tuple(words[position : position + 3]) + ("", "", ""))[:3]
+        if held in _OBJECT_PRONOUNS and (verb, particle) in self.lexicon:
+            return (verb, held, particle), self.lexicon[(verb, particle)]
         for length in range(self._longest_phrase_words, 0, -1):
             phrase = tuple(words[position : position + length])
             if len(phrase) == length and phrase in self.lexicon:
