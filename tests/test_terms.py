@@ -168,3 +168,8 @@ def test_a_phrasal_verb_holding_its_object_is_the_lexicon_phrase(analyzer):
     assert ("caus",) in groups[0].alternatives
     assert [group.word for group in analyzer.analyze("it sets off").key_groups] == ["sets off"]
     assert [group.known for group in analyzer.analyze("how do GPs check").key_groups][0]
+
+
+def test_i_wondered_and_at_the_moment_wrap_a_question_and_name_no_subject(analyzer):
+    groups = analyzer.analyze("she's only on the baclofen at the moment and i wondered what else").key_groups
+    assert [group.word for group in groups] == ["baclofen"]
