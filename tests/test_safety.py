@@ -492,3 +492,8 @@ def test_cardiac_arrest_a_lost_breath_and_scots_negation_are_caught(message, cat
 def test_slips_in_red_flag_words_are_repaired_before_the_patterns_read(assistant, message):
     assert not SafetyGate(None).red_flags(message, None), "as typed, no pattern matches"
     assert assistant.ask(message).status is Status.URGENT
+
+
+def test_the_patterns_read_scots_spellings_as_standard_english():
+    assert "stroke" in SafetyGate(None).red_flags("she cannae lift her arm an her face is drooping", None)
+    assert "breathing" in SafetyGate(None).red_flags("he isnae breathing", None)

@@ -1,6 +1,13 @@
 import pytest
 
-from clonus_qa.terms import SlipRepair, TermAnalyzer, rejoin_dictation_splits, tokenize, without_words
+from clonus_qa.terms import (
+    SlipRepair,
+    TermAnalyzer,
+    rejoin_dictation_splits,
+    standard_spelling,
+    tokenize,
+    without_words,
+)
 
 PASSAGES = [
     "Treatment for clonus can vary. Baclofen (Lioresal) and tizanidine (Zanaflex) are drugs.",
@@ -173,3 +180,11 @@ def test_a_phrasal_verb_holding_its_object_is_the_lexicon_phrase(analyzer):
 def test_i_wondered_and_at_the_moment_wrap_a_question_and_name_no_subject(analyzer):
     groups = analyzer.analyze("she's only on the baclofen at the moment and i wondered what else").key_groups
     assert [group.word for group in groups] == ["baclofen"]
+
+
+def test_scots_spellings_are_read_as_standard_english_words(analyzer):
+    assert standard_spelling("does it wear aff? I dinnae ken, wi' the lassie at hame") == (
+        "does it wear off? I don't ken, with the girl at home"
+    )
+    assert standard_spelling("Ken's aff hame") == "Ken's off home", "names and possessives stay"
+    assert "home" in analyzer.analyze("what can I dae at hame").words

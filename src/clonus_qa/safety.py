@@ -21,7 +21,7 @@ import numpy as np
 from ._data import data_lines, data_words
 from .embedding import Encoder
 from .probes import URGENT_PROBABILITY, MessageProbes
-from .terms import QueryTerms, SlipRepair, TermGroup, medicine_names, tokenize
+from .terms import QueryTerms, SlipRepair, TermGroup, medicine_names, standard_spelling, tokenize
 
 MAX_QUESTION_CHARS = 1_000
 MAX_HISTORY_MESSAGES = 6
@@ -243,6 +243,7 @@ class SafetyGate:
         # one text, since a head injury and the vomiting after it may fill two sentences.
         past = self._past_sentences(text)
         now = " ".join(sentence for sentence in _SENTENCE_END.split(text) if sentence not in past)
+        now = standard_spelling(now)
         if self.red_flag_spelling is not None:
             now = self.red_flag_spelling.repair(now)
         flags = [flag for flag, pattern in self.red_flag_patterns if pattern.search(now)]

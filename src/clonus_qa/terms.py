@@ -97,6 +97,20 @@ def rejoin_dictation_splits(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=1)
+def _dialect_spellings() -> tuple[re.Pattern[str], dict[str, str]]:
+    spellings = dict(line.split("\t") for line in data_lines("dialect_spellings.tsv"))
+    words = "|".join(sorted(map(re.escape, spellings), key=len, reverse=True))
+    return re.compile(rf"(?<![\w'])({words})(?![\w'])", re.IGNORECASE), spellings
+
+
+def standard_spelling(text: str) -> str:
+    """The text with Scots and Northern English spellings in standard English ("wear aff" -> "wear off"):
+    the article, the lexicon and the red-flag patterns are all standard English."""
+    pattern, spellings = _dialect_spellings()
+    return pattern.sub(lambda match: spellings[match.group().lower()], text)
+
+
 def without_words(text: str, words: tuple[str, ...]) -> str:
     """`text` with every whitespace-separated token that contains one of `words` left out."""
     dropped = {word for phrase in words for word in phrase.split()}
@@ -211,7 +225,7 @@ class TermAnalyzer:
         return False
 
     def analyze(self, text: str) -> QueryTerms:
-        typed = tokenize(text)
+        typed = tokenize(standard_spelling(text))
         words = [self.correct(word) for word in typed]
         corrections = tuple((a, b) for a, b in zip(typed, words) if a != b)
         groups: list[TermGroup] = []
