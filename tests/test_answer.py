@@ -175,3 +175,10 @@ def test_a_sentence_that_lists_steps_after_a_lead_in_is_quoted_with_the_lead_in_
     quote = answer.citations[0].quote
     assert quote.startswith("Clonus can be considered a long-term condition. Therefore")
     assert "the doctor will usually do a physical examination" in quote
+
+
+def test_a_sentence_on_a_familiar_name_says_nothing_of_families():
+    heredity = expected_answer_type("is clonus passed down in families?")
+    assert heredity is not None and heredity.name == "heredity"
+    assert not heredity.evidence.search("You may be more familiar with this condition")
+    assert heredity.evidence.search("it runs in the family")
