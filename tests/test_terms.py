@@ -180,6 +180,7 @@ def test_a_phrasal_verb_holding_its_object_is_the_lexicon_phrase(analyzer):
 def test_i_wondered_and_at_the_moment_wrap_a_question_and_name_no_subject(analyzer):
     groups = analyzer.analyze("she's only on the baclofen at the moment and i wondered what else").key_groups
     assert [group.word for group in groups] == ["baclofen"]
+    assert [group.word for group in analyzer.analyze("is baclofen meant to do that").key_groups] == ["baclofen"]
 
 
 def test_scots_spellings_are_read_as_standard_english_words(analyzer):
