@@ -497,3 +497,12 @@ def test_slips_in_red_flag_words_are_repaired_before_the_patterns_read(assistant
 def test_the_patterns_read_scots_spellings_as_standard_english():
     assert "stroke" in SafetyGate(None).red_flags("she cannae lift her arm an her face is drooping", None)
     assert "breathing" in SafetyGate(None).red_flags("he isnae breathing", None)
+
+
+@pytest.mark.model
+def test_a_message_of_the_articles_words_alone_is_read_as_asked_about_clonus(assistant):
+    message = "Is hot bath good for him?"
+    assert assistant.gate.probe_calls_off_topic(assistant.query(message).vector), "alone it reads as small talk"
+    assert assistant.ask(message).status is Status.ANSWERED
+    assert assistant.ask("Does it hurt? He never complains").status is not Status.OUT_OF_SCOPE
+    assert assistant.ask("my laptop keeps crashing, how do I fix it?").status is Status.OUT_OF_SCOPE

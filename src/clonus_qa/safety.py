@@ -378,17 +378,20 @@ class SafetyGate:
         )
 
     def _about_the_subject_when_named(self, message: str, terms: QueryTerms) -> bool:
-        """Is a message that speaks of "it" or "this" on topic once "it" is read as clonus?
+        """Is a message that speaks of "it" or "this", or of nothing else, on topic once "it" is read as clonus?
 
         Asked of a clonus assistant, "Does it hurt? He never complains" means "does clonus
         hurt?", yet the scope probe, reading a bare "it", hears small talk. It reads the
         message again with clonus named; "my laptop keeps crashing, how do I fix it?" still
-        reads as off topic with "clonus" in it.
+        reads as off topic with "clonus" in it. A message with no "it" whose words are all the
+        article's ("Is hot bath good for him?") is read as asked about clonus ("... for clonus?").
         """
         if self.encoder is None or self.probes is None or terms.on_topic:
             return False
         named = name_the_subject(message)
-        return named != message and self.probes.off_topic.probability(self.encoder.encode([named])[0]) < (
+        if named == message:
+            named = f"{message.rstrip(' ?.!')} for clonus?"
+        return self.probes.off_topic.probability(self.encoder.encode([named])[0]) < (
             NAMED_SUBJECT_OFF_TOPIC_PROBABILITY
         )
 
