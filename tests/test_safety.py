@@ -506,3 +506,14 @@ def test_a_message_of_the_articles_words_alone_is_read_as_asked_about_clonus(ass
     assert assistant.ask(message).status is Status.ANSWERED
     assert assistant.ask("Does it hurt? He never complains").status is not Status.OUT_OF_SCOPE
     assert assistant.ask("my laptop keeps crashing, how do I fix it?").status is Status.OUT_OF_SCOPE
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "grandad just now said his arm feels dead and he cant lift it",
+        "mum's speech went weird a minute ago",
+    ],
+)
+def test_an_arm_that_cannot_be_lifted_and_speech_gone_strange_are_stroke_signs(message):
+    assert "stroke" in SafetyGate(None).red_flags(message, None)
