@@ -144,6 +144,7 @@ def test_an_inflection_of_a_dictionary_word_is_spelled_right_and_may_take_the_ar
         ("is back low fen or bow tox better", "is baclofen or botox better"),
         ("will clone us a pam make me drowsy", "will clonazepam make me drowsy"),
         ("they cloned us a sheep", "they cloned us a sheep"),
+        ("can i drive on the tis and a dean", "can i drive on the tizanidine"),
     ],
 )
 def test_names_that_dictation_splits_are_rejoined(dictated, meant):
