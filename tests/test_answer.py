@@ -108,7 +108,8 @@ def test_a_sentence_that_says_this_medicine_supports_the_medicines_its_passage_n
      ("how often is botox redone, every six months?", "interval"), ("botox again every few months??", None),
      ("the physio counted how many times it jumped, is that the test?", None),
      ("the nurse timed how long it lasted. how long should it last?", "duration"),
-     ("what brings it on?", "cause"), ("why does clonus even happen", "cause"), ("why does that happen?", None),
+     ("what brings it on?", "cause"), ("what actually causes clonus?", "cause"), ("what damages them?", "cause"),
+     ("why does clonus even happen", "cause"), ("why does that happen?", None),
      ("is stroke a known cause of clonus", None)],
 )
 def test_questions_that_ask_for_a_duration_or_amount_have_an_answer_type(question, expected):
