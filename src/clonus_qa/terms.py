@@ -301,7 +301,8 @@ class SlipRepair:
             return typed
         if word.endswith("in") and self.spelled_right(word + "g"):
             return word + "g"
-        return _closest(word, self._targets) if word.isalpha() else typed
+        closest = _closest(word, self._targets)
+        return typed if closest == word else closest
 
 
 @lru_cache(maxsize=4096)
