@@ -378,7 +378,7 @@ class SafetyGate:
         )
 
     def _about_the_subject_when_named(self, message: str, terms: QueryTerms) -> bool:
-        """Is a message that speaks of "it" or "this", or of nothing else, on topic once "it" is read as clonus?
+        """Is a message about "it" or "this", or one naming no subject, on topic once read as about clonus?
 
         Asked of a clonus assistant, "Does it hurt? He never complains" means "does clonus
         hurt?", yet the scope probe, reading a bare "it", hears small talk. It reads the

@@ -267,9 +267,9 @@ class TermAnalyzer:
         self, words: list[str], position: int
     ) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
         # A phrasal verb may hold its object between its words: "brings it on" is "brings on".
-        verb, held, particle = (tuple(words[position : position + 3]) + ("", "", ""))[:3]
-        if held in _OBJECT_PRONOUNS and (verb, particle) in self.lexicon:
-            return (verb, held, particle), self.lexicon[(verb, particle)]
+        split = tuple(words[position : position + 3])
+        if len(split) == 3 and split[1] in _OBJECT_PRONOUNS and (split[0], split[2]) in self.lexicon:
+            return split, self.lexicon[(split[0], split[2])]
         for length in range(self._longest_phrase_words, 0, -1):
             phrase = tuple(words[position : position + length])
             if len(phrase) == length and phrase in self.lexicon:
