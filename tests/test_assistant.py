@@ -221,6 +221,8 @@ def test_a_question_that_asks_about_another_illness_is_out_of_scope(assistant, q
     "question,evidence",
     [
         ("what can i do at home for my jerky foot", "giving cold compresses"),
+        # "jumping" names clonus again, as "jerking" does: not a word the quote must repeat.
+        ("can she put an ice pack on her calf when it starts jumping", "giving cold compresses"),
     ],
 )
 def test_the_body_part_a_question_names_need_not_be_in_the_quote(assistant, question, evidence):

@@ -96,6 +96,7 @@ def test_unknown_words_are_reported_and_generic_words_are_not_key_terms(analyzer
     terms = analyzer.analyze("Does clonus shorten life expectancy?")
     assert set(terms.unknown_words) == {"shorten", "life", "expectancy"}
     assert "clonus" not in {group.word for group in terms.key_groups}
+    assert {group.word for group in analyzer.analyze("his foot keeps jumping").key_groups} == {"foot"}
 
 
 def test_rare_terms_weigh_more_than_common_ones(analyzer):
