@@ -191,3 +191,14 @@ def test_scots_spellings_are_read_as_standard_english_words(analyzer):
     )
     assert standard_spelling("Ken's aff hame") == "Ken's off home", "names and possessives stay"
     assert "home" in analyzer.analyze("what can I dae at hame").words
+
+
+def test_how_the_asker_frames_a_question_names_no_subject(analyzer):
+    groups = analyzer.analyze("honest question from a worried mum: is baclofen something to worry about").key_groups
+    assert [group.word for group in groups] == ["baclofen"]
+    assert [group.word for group in analyzer.analyze("translated, what does tizanidine mean").key_groups] == ["tizanidine"]
+
+
+def test_outgrowing_clonus_is_asking_about_a_cure(analyzer):
+    group = analyzer.analyze("will my son grow out of it").key_groups[0]
+    assert group.word == "grow out of" and ("cure",) in group.alternatives
