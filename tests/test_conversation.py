@@ -18,6 +18,10 @@ from clonus_qa.terms import TermAnalyzer
         ("Explain what clonus is. (5 marks, be brief)", "Explain what clonus is."),
         ("My calf jerks. What happens in the exam? Do they bend your knee?",
          "What happens in the exam? Do they bend your knee?"),
+        # a last question typed without its mark still asks; a story sentence opening "When" does not
+        ("I hurt my neck. is that what gives u clonus? what else is it linked to",
+         "is that what gives u clonus? what else is it linked to"),
+        ("Taxi driver. When I sit for hours my ankle bounces. Is it only ankles?", "Is it only ankles?"),
     ],
 )
 def test_the_asking_part_is_every_question_unless_it_is_too_short(message, asked):
@@ -43,6 +47,9 @@ def test_the_asking_part_is_every_question_unless_it_is_too_short(message, asked
         ("is the physio the same for every child with clonus or does it depend on why they have got it",
          "is the physio the same for every child with clonus or does it depend on why they have got it"),
         ("short one does it help", "short one does it help"),
+        # "which one" chooses among things named before it
+        ("ice pack or hot bath which one lol my flatmate swears by ice but i think warm is better",
+         "ice pack or hot bath which one lol my flatmate swears by ice but i think warm is better"),
     ],
 )
 def test_a_long_unpunctuated_message_asks_in_its_last_question_clause(message, asked):

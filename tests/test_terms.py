@@ -202,3 +202,8 @@ def test_how_the_asker_frames_a_question_names_no_subject(analyzer):
 def test_outgrowing_clonus_is_asking_about_a_cure(analyzer):
     group = analyzer.analyze("will my son grow out of it").key_groups[0]
     assert group.word == "grow out of" and ("cure",) in group.alternatives
+
+
+def test_a_flatmate_and_what_they_swear_by_name_no_subject(analyzer):
+    groups = analyzer.analyze("my flatmate swears by baclofen").key_groups
+    assert [group.word for group in groups] == ["baclofen"]

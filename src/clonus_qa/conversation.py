@@ -142,13 +142,17 @@ def asking_sentence(message: str) -> str:
     Could his liver be the reason?" asks about the liver; the story before it is context,
     which still guides the search. The asking part is every sentence with a question
     mark ("What happens in the exam? Do they bend your joints?"), else the last
-    sentence; when it is very short ("why?"), the whole message is the question. A long
+    sentence; a last sentence typed without its mark ("... gives u clonus? what else is it
+    linked to") asks too. When it is very short ("why?"), the whole message is the question. A long
     message with no punctuation at all asks in its last question clause (`_asking_clause`).
     """
     sentences = [s for s in _sentences(message) if not _ASIDE.match(s)] or _sentences(message)
     if len(sentences) < 2:
         return _asking_clause(" ".join(sentences) or message)
     questions = [s for s in sentences if "?" in s]
+    last = sentences[-1]
+    if questions and last not in questions and _ASKS_WITHOUT_MARK.match(_LEADING_CONNECTIVES.sub("", last)):
+        questions.append(last)
     asked = " ".join(questions) if questions else sentences[-1]
     return asked if len(asked.split()) >= MIN_ASKING_SENTENCE_WORDS else message
 
@@ -170,6 +174,8 @@ _SUBJECT_AFTER = frozenset(
     "i you he she it we they this that these those there the a an my his her our their your any"
     " clonus multiple cerebral physical physio".split()
 )
+# "ice pack or hot bath which one lol": "which one" chooses among things named before, so it opens no clause of its own.
+_POINTS_TO_A_CHOICE = frozenset("one ones".split())
 _NO_CLAUSE_BEFORE = frozenset(
     "i you he she it we they this that these those there who what which how why where when if whether"
     " not also or and on about of at for to with from by".split()
@@ -183,7 +189,9 @@ def _asking_clause(sentence: str) -> str:
         return sentence
     for start in range(len(words) - MIN_ASKING_SENTENCE_WORDS, 0, -1):
         word, before, after = words[start], words[start - 1], words[start + 1]
-        opens = word in _QUESTION_WORDS or (word in _AUXILIARIES and after in _SUBJECT_AFTER)
+        opens = (word in _QUESTION_WORDS and after not in _POINTS_TO_A_CHOICE) or (
+            word in _AUXILIARIES and after in _SUBJECT_AFTER
+        )
         if opens and before not in _NO_CLAUSE_BEFORE:
             return " ".join(sentence.split()[start:])
     return sentence
