@@ -67,6 +67,10 @@ def test_a_long_unpunctuated_message_asks_in_its_last_question_clause(message, a
         ("My son has CP. Can physio help? And is clonus contagious?",
          ("My son has CP. Can physio help?", "My son has CP. And is clonus contagious?")),
         ("does baclofen make you sleepy? and can i have a beer with it", ("does baclofen make you sleepy?",)),
+        # "or" with a noun offers another choice for the question before; "or" with a verb asks anew
+        ("should we put a splint on at night? or a special boot? physio is not coming", ()),
+        ("should we use a splint at night? or does stretching help more",
+         ("should we use a splint at night?", "or does stretching help more")),
     ],
 )
 def test_a_message_that_asks_several_things_has_one_part_per_question_that_stands_alone(message, parts):

@@ -98,6 +98,12 @@ _ASKS_WITHOUT_MARK = re.compile(
     r"^(what|whats|what's|wat|how|why|when|where|which|who|is|are|can|could|do|does|did|will|would|should|may)\b",
     re.IGNORECASE,
 )
+# "should we put a splint on at night? or a special boot?": a second choice for the question
+# before; "or do they grow out of it?" asks a question of its own.
+_OFFERS_ANOTHER_CHOICE = re.compile(
+    r"^or\s+(?!(what|whats|how|why|when|where|which|who|is|are|can|could|do|does|did|will|would|should|may)\b)",
+    re.IGNORECASE,
+)
 # A question mark that ends the sentence; one inside brackets, "(they called it SDR?).", is an aside.
 _ENDS_ASKING = re.compile(r"\?[\s\"'”’]*$")
 
@@ -120,7 +126,7 @@ def question_parts(message: str) -> tuple[str, ...]:
         bare = _LEADING_CONNECTIVES.sub("", sentence)
         if not _ENDS_ASKING.search(sentence) and not _ASKS_WITHOUT_MARK.match(bare):
             story.append(sentence)
-        elif questions and len(sentence.split()) < MIN_ASKING_SENTENCE_WORDS:
+        elif questions and (len(sentence.split()) < MIN_ASKING_SENTENCE_WORDS or _OFFERS_ANOTHER_CHOICE.match(sentence)):
             questions[-1].append(sentence)  # "how long is the recovery? weeks? months?" asks one thing
         elif not questions or not _POINTS_BACK.search(bare):
             questions.append([sentence])
