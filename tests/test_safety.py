@@ -104,6 +104,17 @@ def test_a_sentence_that_names_a_past_date_but_tells_of_now_keeps_its_red_flag(m
 
 
 @pytest.mark.parametrize(
+    "message",
+    [
+        "since mum died last year i want to end my life. does clonus run in families",
+        "my dad passed in 2020 and i keep thinking i should kill myself",
+    ],
+)
+def test_talk_of_ending_ones_life_counts_in_a_sentence_that_dates_something_else(message):
+    assert SafetyGate(None).red_flags(message, np.zeros(384, dtype=np.float32)) == ("self_harm",)
+
+
+@pytest.mark.parametrize(
     "message,category",
     [
         ("out of nowhere she got a sudden awful headache, says it's the worst she has ever had", "stroke"),

@@ -87,7 +87,8 @@ TOO_LONG_TEXT = (
 )
 NO_WORDS_TEXT = "Please ask your question in words, for example: \"How is clonus treated?\""
 
-_GUIDANCE_BY_FLAG = {"self_harm": CRISIS_GUIDANCE, "overdose": POISON_GUIDANCE, "bleeding": BLEEDING_GUIDANCE}
+SELF_HARM_FLAG = "self_harm"
+_GUIDANCE_BY_FLAG = {SELF_HARM_FLAG: CRISIS_GUIDANCE, "overdose": POISON_GUIDANCE, "bleeding": BLEEDING_GUIDANCE}
 # Red-flag patterns are matched sentence by sentence, so a past event in one sentence
 # does not hide an emergency reported in the next.
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
@@ -246,7 +247,17 @@ class SafetyGate:
         now = standard_spelling(now)
         if self.red_flag_spelling is not None:
             now = self.red_flag_spelling.repair(now)
-        flags = [flag for flag, pattern in self.red_flag_patterns if pattern.search(now)]
+        whole = standard_spelling(text)
+        if self.red_flag_spelling is not None:
+            whole = self.red_flag_spelling.repair(whole)
+        # Talk of ending one's life is read in every sentence: "since mum died last year I want
+        # to end my life" dates the grief, not the wish, and a past attempt told is itself a
+        # warning sign that suicide-prevention guidance says to answer with a crisis line.
+        flags = [
+            flag
+            for flag, pattern in self.red_flag_patterns
+            if pattern.search(whole if flag == SELF_HARM_FLAG else now)
+        ]
         probe_may_judge = (
             not flags and self.probes is not None and not self.is_redirect(text) and not self.asks_before_dosing(text)
         )
