@@ -31,8 +31,14 @@ MAX_HISTORY_MESSAGES = 6
 # one of the 600 emergencies still caught, as at 1 to 5 words; 7 and 8 the same as 6. Short
 # emergencies ("she's not breathing") are the patterns' to catch.
 MIN_WORDS_READ_ALONE = 6
-# A sentence that opens with a question word asks, typed with or without its question mark.
-_OPENS_WITH_QUESTION_WORD = re.compile(r"\s*(what|what's|whats|why|how|which)\b", re.IGNORECASE)
+# A sentence that opens with a question word, or with an auxiliary before its subject ("is
+# this gonna go away or am i stuck w it"), asks, typed with or without its question mark.
+_OPENS_WITH_QUESTION_WORD = re.compile(
+    r"\s*((what|what's|whats|why|how|which)\b"
+    r"|(is|are|am|was|will|would|can|could|does|do|did|should|might|may)\s+"
+    r"(this|that|it|he|she|they|i|you|u|we|my|his|her|their|there|clonus)\b)",
+    re.IGNORECASE,
+)
 # A message that only asks ("why am I so wiped out after my legs have been going all evening?",
 # "will it stay forever?") reports nothing by itself, so the urgency probe must be surer of it
 # than of one that tells (probes.URGENT_PROBABILITY, 0.65). Chosen on the dev split: of the
