@@ -72,6 +72,9 @@ def test_urgent_guidance_puts_the_emergency_first_and_adds_the_flag_lines():
         ("Our son had a stroke before he was born. Could that be why his ankle jerks?", False),
         ("He had a stroke around the time he was born, the scan showed it. Is that tied to clonus?", False),
         ("she took too many of my tablets once, all over and done with now, why does her ankle beat", False),
+        ("my dad had a stroke before he passed. is clonus something that runs in families", False),
+        ("gran passed away in March after a stroke. can a stroke cause clonus", False),
+        ("he passed out and is not breathing", True),
     ],
 )
 def test_a_red_flag_told_as_past_or_resolved_does_not_trigger_the_patterns(message, flagged):
@@ -454,6 +457,9 @@ def test_it_and_a_pronoun_this_are_named_as_clonus_but_not_a_dummy_it_or_this_se
 def test_a_message_of_questions_only_is_told_apart_from_one_that_reports():
     assert only_asks("why is he so tired afterwards? will it stay forever?")
     assert not only_asks("He has gone grey. Is this the clonus?")
+    # a yes/no question typed without its mark still asks; "can't breathe" does not
+    assert only_asks("is this gonna be forever or does it go away i need to know")
+    assert not only_asks("can't breathe properly") and not only_asks("he is not breathing")
 
 
 @pytest.mark.model
@@ -462,6 +468,7 @@ def test_a_message_of_questions_only_is_told_apart_from_one_that_reports():
     [
         "why does the clonus leave my dad so wiped out that he can barely stand up afterwards",
         "is he stuck with this for the rest of his days or will it settle?",
+        "does this ever go away or is he stuck with it forever 😢",
     ],
 )
 def test_a_message_that_only_asks_needs_a_surer_probe_to_be_urgent(assistant, message):
@@ -478,6 +485,7 @@ def test_idioms_of_worry_and_tiredness_are_read_as_what_they_mean(assistant):
     assert assistant.ask(message).status is not Status.URGENT
     assert assistant.gate._in_plain_words("it's doing my head in") == "it's annoying me"
     assert assistant.gate._in_plain_words("the GP thinks it's all in my head") == "the GP thinks it's imagined"
+    assert assistant.gate._in_plain_words("mum is freaking out") == "mum is very worried"
 
 
 @pytest.mark.model
