@@ -110,7 +110,9 @@ def test_a_sentence_that_says_this_medicine_supports_the_medicines_its_passage_n
      ("the nurse timed how long it lasted. how long should it last?", "duration"),
      ("what brings it on?", "cause"), ("what actually causes clonus?", "cause"), ("what damages them?", "cause"),
      ("why does clonus even happen", "cause"), ("why does that happen?", None),
-     ("is stroke a known cause of clonus", None)],
+     ("is stroke a known cause of clonus", None),
+     ("briefly outline the conditions clonus is associated with", "conditions"),
+     ("which diseases is it seen in", "conditions"), ("what conditions make clonus worse?", None)],
 )
 def test_questions_that_ask_for_a_duration_or_amount_have_an_answer_type(question, expected):
     answer_type = expected_answer_type(question)
