@@ -146,6 +146,8 @@ def test_an_inflection_of_a_dictionary_word_is_spelled_right_and_may_take_the_ar
         ("will clone us a pam make me drowsy", "will clonazepam make me drowsy"),
         ("they cloned us a sheep", "they cloned us a sheep"),
         ("can i drive on the tis and a dean", "can i drive on the tizanidine"),
+        ("can this close us thing spread", "can this clonus thing spread"),
+        ("they got me on the back low fan", "they got me on the baclofen"),
     ],
 )
 def test_names_that_dictation_splits_are_rejoined(dictated, meant):
@@ -207,3 +209,19 @@ def test_outgrowing_clonus_is_asking_about_a_cure(analyzer):
 def test_a_flatmate_and_what_they_swear_by_name_no_subject(analyzer):
     groups = analyzer.analyze("my flatmate swears by baclofen").key_groups
     assert [group.word for group in groups] == ["baclofen"]
+
+
+def test_exam_wording_names_no_subject(analyzer):
+    groups = analyzer.analyze("briefly outline how tizanidine works, a summary please").key_groups
+    assert [group.word for group in groups] == ["tizanidine", "works"]
+
+
+@pytest.mark.parametrize(
+    "question,word,meaning",
+    [("what do the docs say", "docs", "doctor"), ("can i use an ice block", "ice block", "cold compress"),
+     ("am i stuck with it", "stuck with", "long term")],
+)
+def test_lay_words_for_doctors_ice_and_for_good(analyzer, question, word, meaning):
+    group = next(group for group in analyzer.analyze(question).key_groups if group.word == word)
+    assert tuple(meaning.split()) in group.alternatives
+
