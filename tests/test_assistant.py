@@ -399,6 +399,11 @@ def test_a_question_about_how_many_times_is_still_in_scope(assistant):
     assert assistant.ask("how many times does clonus make a muscle jerk").status is not Status.OUT_OF_SCOPE
 
 
+def test_beats_counted_in_the_exam_are_clonus_and_their_normal_number_is_not_in_the_article(assistant):
+    """Clinicians count clonus in beats ("four beats of ankle clonus"); the article gives no count."""
+    assert assistant.ask("the doctor counted the beats in his foot. how many beats are too many?").status is Status.NOT_FOUND
+
+
 def test_a_side_effect_question_quotes_the_drowsiness_warning_not_the_drug_list(assistant):
     answer = assistant.ask("my son nods off in class since he started on baclofen, is that the tablets?")
     assert answer.status is Status.ANSWERED and MEDICATION_NOTICE in answer.notices
