@@ -225,3 +225,10 @@ def test_lay_words_for_doctors_ice_and_for_good(analyzer, question, word, meanin
     group = next(group for group in analyzer.analyze(question).key_groups if group.word == word)
     assert tuple(meaning.split()) in group.alternatives
 
+
+
+def test_a_word_known_only_inside_a_lexicon_phrase_is_unknown_alone(analyzer):
+    assert [(g.word, g.known) for g in analyzer.analyze("will they put me in the mri tube").key_groups] == [
+        ("mri tube", True)
+    ]
+    assert ("tube", False) in [(g.word, g.known) for g in analyzer.analyze("is a feeding tube safe").key_groups]

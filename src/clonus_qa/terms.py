@@ -135,7 +135,11 @@ class TermAnalyzer:
         passage_words = [set(tokenize(text)) for text in passages]
         self.corpus_words = frozenset().union(*passage_words) if passage_words else frozenset()
         lexicon_words = {word for phrase in self.lexicon for word in phrase}
+        # Every word of the lexicon is a word to repair slips onto ("noding off"), but only a
+        # one-word entry makes its word a known term alone: "tube" of "MRI tube" names nothing
+        # the article discusses ("is a feeding tube safe?").
         self.known_words = self.corpus_words | lexicon_words | self.topic_words
+        self.term_words = self.corpus_words | {phrase[0] for phrase in self.lexicon if len(phrase) == 1} | self.topic_words
         self.dictionary_words = dictionary_words
         # Most frequent article words first: on a tie, a slip is more likely a slip of a common word.
         frequency = {word: sum(word in words for words in passage_words) for word in self.known_words}
@@ -249,7 +253,7 @@ class TermAnalyzer:
             )
             stem_alternatives = (own, *variants) + tuple(tuple(self.stem(w) for w in alt) for alt in alternatives)
             known = (
-                any(w in self.known_words for w in phrase)
+                any(w in self.term_words for w in phrase)
                 or bool(alternatives)
                 or all(stem in self._document_frequency for stem in own)
                 or bool(variants)
