@@ -173,6 +173,12 @@ def test_slips_are_repaired_onto_a_small_vocabulary_and_words_spelled_right_are_
     assert repair.repair("I can't breathe") == "I can't breathe", "spelled right: not changed"
 
 
+def test_a_common_english_word_the_model_vocabulary_lacks_is_not_repaired_into_a_red_flag_word():
+    repair = SlipRepair(frozenset({"bleeding", "itching"}), frozenset().__contains__)
+    assert repair.repair("his pump is beeping and he is itchy") == "his pump is beeping and he is itchy"
+    assert repair.repair("she is bleding") == "she is bleeding"
+
+
 def test_a_phrasal_verb_holding_its_object_is_the_lexicon_phrase(analyzer):
     groups = analyzer.analyze("any idea what sets it off").key_groups
     assert [group.word for group in groups] == ["sets it off"]

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import Stemmer
 from rapidfuzz.distance import OSA
+from spellchecker import SpellChecker
 from rapidfuzz.process import extractOne
 
 from ._data import data_lines, data_words
@@ -24,6 +25,9 @@ from ._data import data_lines, data_words
 _WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 _TYPED_WORD = re.compile(r"[A-Za-z]+")
 MIN_CORRECTABLE_WORD_CHARS = 5
+# pyspellchecker's English list counts words in subtitles and web text; from this many sightings a
+# word is taken as spelled right ("beeping" 13,633, "itchy" 2,567; the slips "colapsed" and "breth" 0).
+MIN_ENGLISH_WORD_COUNT = 50
 LONG_WORD_CHARS = 7
 # Stemmers leave some families apart ("failing" -> fail, "failure" -> failur); an article
 # stem that extends a question stem of at least MIN_VARIANT_STEM_CHARS by at most
@@ -301,12 +305,25 @@ class SlipRepair:
 
     def _repaired(self, typed: str) -> str:
         word = typed.lower()
-        if len(word) < MIN_CORRECTABLE_WORD_CHARS or word in self.vocabulary or self.spelled_right(word):
+        if (
+            len(word) < MIN_CORRECTABLE_WORD_CHARS
+            or word in self.vocabulary
+            or self.spelled_right(word)
+            or word in common_english_words()
+        ):
             return typed
         if word.endswith("in") and self.spelled_right(word + "g"):
             return word + "g"
         closest = _closest(word, self._targets)
         return typed if closest == word else closest
+
+
+@lru_cache(maxsize=1)
+def common_english_words() -> frozenset[str]:
+    """English words seen often enough to be spelled right. The embedding model's vocabulary lists
+    frequent words only, so without these a red-flag pattern would read a pump "beeping" as "bleeding"."""
+    counts = SpellChecker(language="en").word_frequency.dictionary
+    return frozenset(word for word, count in counts.items() if count >= MIN_ENGLISH_WORD_COUNT)
 
 
 @lru_cache(maxsize=4096)
