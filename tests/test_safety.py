@@ -124,13 +124,28 @@ def test_talk_of_ending_ones_life_counts_in_a_sentence_that_dates_something_else
         ("resident ingested her whole week's tizanidine from the dosette", "overdose"),
         ("20 min after the botox he now has stridor and lip swelling", "breathing"),
         ("shes vomiting what looks like blood, a lot of it", "bleeding"),
+        ("his baclofen pump ran out yesterday and now he has a fever of 40 and is rigid", "baclofen_withdrawal"),
+        ("she has a temperature and is breathing really fast and hasn't had a wee, no pee all day", "sepsis"),
+        ("toddler has a fever and a stiff neck and hates the light", "meningitis"),
+        ("T5 injury, pounding headache, BP 200/110 and my normal is 100/60", "blood_pressure"),
+        ("pt sats 86% on air, cyanosed", "breathing"),
+        ("I burned myself on purpose with the iron", "self_harm"),
     ],
 )
 def test_warning_signs_in_a_clinicians_words_are_caught(message, category):
     assert category in SafetyGate(None).red_flags(message, np.zeros(384, dtype=np.float32))
 
 
-@pytest.mark.parametrize("message", ["can baclofen make you vomit blood?", "is stridor a side effect of botox?"])
+@pytest.mark.parametrize(
+    "message",
+    [
+        "can baclofen make you vomit blood?",
+        "is stridor a side effect of botox?",
+        "what is autonomic dysreflexia?",
+        "does a fever make clonus worse?",
+        "my normal BP is 90/60, is that why I get dizzy?",
+    ],
+)
 def test_asking_about_a_warning_sign_is_not_reporting_one(message):
     assert not SafetyGate(None).red_flags(message, np.zeros(384, dtype=np.float32))
 
