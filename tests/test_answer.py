@@ -112,11 +112,18 @@ def test_a_sentence_that_says_this_medicine_supports_the_medicines_its_passage_n
      ("why does clonus even happen", "cause"), ("why does that happen?", None),
      ("is stroke a known cause of clonus", None),
      ("briefly outline the conditions clonus is associated with", "conditions"),
-     ("which diseases is it seen in", "conditions"), ("what conditions make clonus worse?", None)],
+     ("which diseases is it seen in", "conditions"), ("what conditions make clonus worse?", None),
+     ("can i just stop the baclofen cold turkey", "stopping"), ("is it ok to come off my tablets", "stopping"),
+     ("can I stop the jerking at night?", None)],
 )
 def test_questions_that_ask_for_a_duration_or_amount_have_an_answer_type(question, expected):
     answer_type = expected_answer_type(question)
     assert (answer_type.name if answer_type else None) == expected
+
+
+def test_a_question_on_stopping_a_medicine_is_not_answered_by_the_driving_warning(assistant):
+    answer = assistant.ask("the gabapentin makes me so foggy, can i just stop the gabapentin or swap to diazepam?")
+    assert answer.status is Status.NOT_FOUND
 
 
 def test_a_question_on_what_one_can_do_oneself_quotes_home_care(assistant):
