@@ -122,7 +122,7 @@ def test_questions_that_ask_for_a_duration_or_amount_have_an_answer_type(questio
 
 
 def test_a_question_on_stopping_a_medicine_is_not_answered_by_the_driving_warning(assistant):
-    answer = assistant.ask("the gabapentin makes me so foggy, can i just stop the gabapentin or swap to diazepam?")
+    answer = assistant.ask("gabapentin makes me so foggy in lectures, can i just stop it cold turkey or swap to diazepam")
     assert answer.status is Status.NOT_FOUND
 
 
