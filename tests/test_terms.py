@@ -225,8 +225,8 @@ def test_exam_wording_names_no_subject(analyzer):
 @pytest.mark.parametrize(
     "question,word,meaning",
     [("what do the docs say", "docs", "doctor"), ("can i use an ice block", "ice block", "cold compress"),
-     ("am i stuck with it", "stuck with", "long term"), ("how often do they redo it", "redo", "regularly"),
-     ("or is one round enough", "one round", "regularly")],
+     ("am i stuck with it", "stuck with", "long term"), ("how often do they redo it", "redo", "regular"),
+     ("or is one round enough", "one round", "regular")],
 )
 def test_lay_words_for_doctors_ice_and_for_good(analyzer, question, word, meaning):
     group = next(group for group in analyzer.analyze(question).key_groups if group.word == word)
