@@ -181,7 +181,7 @@ _SUBJECT_AFTER = frozenset(
     " clonus multiple cerebral physical physio".split()
 )
 # "ice pack or hot bath which one lol": "which one" chooses among things named before, so it opens no clause of its own.
-_POINTS_TO_A_CHOICE = frozenset("one ones".split())
+_POINTS_TO_A_CHOICE = frozenset({"one", "ones"})
 _NO_CLAUSE_BEFORE = frozenset(
     "i you he she it we they this that these those there who what which how why where when if whether"
     " not also or and on about of at for to with from by".split()

@@ -249,13 +249,8 @@ class SafetyGate:
         # What is told as now: the message without its sentences told as past. Searched as
         # one text, since a head injury and the vomiting after it may fill two sentences.
         past = self._past_sentences(text)
-        now = " ".join(sentence for sentence in _SENTENCE_END.split(text) if sentence not in past)
-        now = standard_spelling(now)
-        if self.red_flag_spelling is not None:
-            now = self.red_flag_spelling.repair(now)
-        whole = standard_spelling(text)
-        if self.red_flag_spelling is not None:
-            whole = self.red_flag_spelling.repair(whole)
+        now = self._as_patterns_read(" ".join(s for s in _SENTENCE_END.split(text) if s not in past))
+        whole = self._as_patterns_read(text)
         # Talk of ending one's life is read in every sentence: "since mum died last year I want
         # to end my life" dates the grief, not the wish, and a past attempt told is itself a
         # warning sign that suicide-prevention guidance says to answer with a crisis line.
@@ -278,6 +273,11 @@ class SafetyGate:
             if alarming is not None:
                 flags.append(self.probes.urgent_category(alarming))
         return tuple(dict.fromkeys(flags))
+
+    def _as_patterns_read(self, text: str) -> str:
+        """The text in standard spelling with slips of the patterns' own words repaired ("breth")."""
+        text = standard_spelling(text)
+        return self.red_flag_spelling.repair(text) if self.red_flag_spelling is not None else text
 
     def _what_the_probe_reads(
         self, text: str, vector: np.ndarray, past: list[str]

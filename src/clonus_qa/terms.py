@@ -17,8 +17,8 @@ from pathlib import Path
 
 import Stemmer
 from rapidfuzz.distance import OSA
-from spellchecker import SpellChecker
 from rapidfuzz.process import extractOne
+from spellchecker import SpellChecker
 
 from ._data import data_lines, data_words
 
@@ -143,7 +143,8 @@ class TermAnalyzer:
         # one-word entry makes its word a known term alone: "tube" of "MRI tube" names nothing
         # the article discusses ("is a feeding tube safe?").
         self.known_words = self.corpus_words | lexicon_words | self.topic_words
-        self.term_words = self.corpus_words | {phrase[0] for phrase in self.lexicon if len(phrase) == 1} | self.topic_words
+        one_word_entries = {phrase[0] for phrase in self.lexicon if len(phrase) == 1}
+        self.term_words = self.corpus_words | one_word_entries | self.topic_words
         self.dictionary_words = dictionary_words
         # Most frequent article words first: on a tie, a slip is more likely a slip of a common word.
         frequency = {word: sum(word in words for words in passage_words) for word in self.known_words}
