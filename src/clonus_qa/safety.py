@@ -249,8 +249,10 @@ class SafetyGate:
         # What is told as now: the message without its sentences told as past. Searched as
         # one text, since a head injury and the vomiting after it may fill two sentences.
         past = self._past_sentences(text)
-        now = self._as_patterns_read(" ".join(s for s in _SENTENCE_END.split(text) if s not in past))
-        whole = self._as_patterns_read(text)
+        sentences = _SENTENCE_END.split(text)
+        read = [self._as_patterns_read(sentence) for sentence in sentences]
+        now = " ".join(r for sentence, r in zip(sentences, read) if sentence not in past)
+        whole = " ".join(read)
         # Talk of ending one's life is read in every sentence: "since mum died last year I want
         # to end my life" dates the grief, not the wish, and a past attempt told is itself a
         # warning sign that suicide-prevention guidance says to answer with a crisis line.

@@ -303,17 +303,17 @@ class SlipRepair:
 
     def _repaired(self, typed: str) -> str:
         word = typed.lower()
-        if (
-            len(word) < MIN_CORRECTABLE_WORD_CHARS
-            or word in self.vocabulary
-            or self.spelled_right(word)
-            or word in common_english_words()
-        ):
+        if len(word) < MIN_CORRECTABLE_WORD_CHARS or word in self.vocabulary or self.spelled_right(word):
             return typed
         if word.endswith("in") and self.spelled_right(word + "g"):
-            return word + "g"
-        closest = _closest(word, self._targets)
-        return typed if closest == word else closest
+            repaired = word + "g"
+        else:
+            repaired = _closest(word, self._targets)
+        # The English word list is consulted only for a word that would change ("beeping" is no
+        # slip of "bleeding"), so most messages never load it.
+        if repaired == word or word in common_english_words():
+            return typed
+        return repaired
 
 
 @lru_cache(maxsize=1)
